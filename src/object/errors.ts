@@ -1,0 +1,32 @@
+/**
+ * Typed failures of the object layer. The kinds are named after the S3 error codes they become,
+ * so the API edge can map them in one table (api/s3/object-error-map.ts).
+ */
+export type ObjectErrorKind =
+  | 'NoSuchBucket'
+  | 'BucketAlreadyOwnedByYou'
+  | 'BucketNotEmpty'
+  | 'NoSuchKey'
+  | 'NoSuchUpload'
+  | 'PreconditionFailed'
+  | 'BadDigest'
+  | 'ChecksumMismatch'
+  | 'IncompleteBody'
+  | 'EntityTooLarge'
+  | 'InvalidPart'
+  | 'InvalidPartOrder'
+  | 'EntityTooSmall'
+  | 'InvalidRange'
+  | 'InvalidArgument'
+  | 'WriteQuorum'
+  | 'ReadQuorum';
+
+export class ObjectLayerError extends Error {
+  constructor(
+    readonly kind: ObjectErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ObjectLayerError';
+  }
+}

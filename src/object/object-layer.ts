@@ -1,0 +1,217 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The seam between the S3/admin APIs and storage. The API layer never touches drives, shards or
+ * files: it calls this interface, and maps the ObjectLayerError kinds it throws to S3 errors.
+ */
+export interface ObjectLayer {
+  // ---- buckets ----
+  makeBucket(bucket: string): Promise<void>;
+  getBucketInfo(bucket: string): Promise<BucketInfo>;
+  listBuckets(): Promise<BucketInfo[]>;
+  /** Throws BucketNotEmpty when it holds objects or in-progress multipart uploads. */
+  deleteBucket(bucket: string): Promise<void>;
+
+  // ---- objects ----
+  /** Streams `body` into storage; the object becomes visible atomically when this resolves. */
+  putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo>;
+  getObjectInfo(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectInfo>;
+  /**
+   * Opens a consistent view of one object version: `info` and `read` refer to the same stored data,
+   * so conditions checked against `info` hold for the bytes `read` returns.
+   */
+  openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader>;
+  /** Idempotent: deleting a missing key succeeds (S3 semantics). Throws NoSuchBucket. */
+  deleteObject(bucket: string, key: string): Promise<void>;
+  listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult>;
+
+  // ---- multipart ----
+  createMultipartUpload(bucket: string, key: string, opts: CreateMultipartOptions): Promise<string>;
+  uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: PutPartOptions,
+  ): Promise<PartInfo>;
+  completeMultipartUpload(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: CompletePart[],
+    opts: CompleteMultipartOptions,
+  ): Promise<ObjectInfo>;
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
+  listParts(bucket: string, key: string, uploadId: string, opts: ListPartsOptions): Promise<ListPartsResult>;
+  listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult>;
+
+  /** Flushes pending commits and closes drives. */
+  close(): Promise<void>;
+}
+
+export interface BucketInfo {
+  name: string;
+  created: Date;
+}
+
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm;
+  /** base64 of the digest; for COMPOSITE multipart objects it carries the `-N` suffix. */
+  value: string;
+  type: ChecksumType;
+}
+
+export interface ObjectInfo {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Hex MD5 for single-part objects, `<md5-of-md5s>-<N>` for multipart; no quotes. */
+  etag: string;
+  lastModified: Date;
+  /**
+   * Stored request headers, lower-case names: content-type, content-encoding, content-disposition,
+   * content-language, cache-control, expires, and every x-amz-meta-* header as sent.
+   */
+  metadata: Record<string, string>;
+  checksum?: StoredChecksum;
+  /** Present for objects made by CompleteMultipartUpload, in part order. */
+  parts?: ObjectPart[];
+}
+
+export interface ObjectPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+  /** base64 checksum of this part when the upload had a checksum algorithm. */
+  checksum?: string;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+export interface ReadObjectOptions {
+  /** 1-based part of a multipart object; a single-part object has exactly part 1. */
+  partNumber?: number;
+}
+
+export interface ObjectReader {
+  info: ObjectInfo;
+  /** Bytes of the version `info` describes; the whole object when `range` is absent. */
+  read(range?: ByteRange): Readable;
+}
+
+/** Checksum the client asked for; `expected` is called after the body ended (trailers arrive last). */
+export interface ChecksumRequest {
+  algorithm: ChecksumAlgorithm;
+  /** base64 digest the body must match, or undefined when the client sent none (we still compute and store it). */
+  expected: () => string | undefined;
+}
+
+export interface PutObjectOptions {
+  /** Exact body length in bytes. A shorter body fails with IncompleteBody and stores nothing. */
+  size: number;
+  metadata: Record<string, string>;
+  /** Decoded Content-MD5; a mismatch fails with BadDigest and stores nothing. */
+  contentMd5?: Buffer;
+  checksum?: ChecksumRequest;
+  /** `If-None-Match: *`: fail with PreconditionFailed when the key exists. */
+  ifNoneMatch?: string;
+  /** `If-Match: etag`: fail with PreconditionFailed (NoSuchKey when absent) unless the current ETag matches. */
+  ifMatch?: string;
+}
+
+export interface ListObjectsOptions {
+  prefix: string;
+  delimiter: string;
+  /** Exclusive lower bound: only keys (or common prefixes) strictly greater are returned. */
+  after: string;
+  maxKeys: number;
+}
+
+export interface ListObjectsResult {
+  objects: ObjectInfo[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last key or common prefix returned; pass it as `after` to continue. */
+  nextAfter?: string;
+}
+
+export interface CreateMultipartOptions {
+  metadata: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+}
+
+export interface PutPartOptions {
+  size: number;
+  contentMd5?: Buffer;
+  checksum?: ChecksumRequest;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+  checksum?: string;
+}
+
+export interface CompletePart {
+  partNumber: number;
+  etag: string;
+  /** base64 checksum the client sent for this part, if any; verified against the stored one. */
+  checksum?: string;
+}
+
+export interface CompleteMultipartOptions {
+  ifNoneMatch?: string;
+  ifMatch?: string;
+  /** Full-object checksum the client sent on complete (x-amz-checksum-*), verified when present. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+export interface ListPartsOptions {
+  partNumberMarker: number;
+  maxParts: number;
+}
+
+export interface UploadInfo {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  initiated: Date;
+  metadata: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+}
+
+export interface ListPartsResult {
+  upload: UploadInfo;
+  parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker: number;
+}
+
+export interface ListUploadsOptions {
+  prefix: string;
+  delimiter: string;
+  keyMarker: string;
+  uploadIdMarker: string;
+  maxUploads: number;
+}
+
+export interface ListUploadsResult {
+  uploads: UploadInfo[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
