@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { CredentialsError } from '../iam/root-credentials.js';
+import { EllipsisError } from '../cluster/ellipsis.js';
+import { ConfigError, SERVER_USAGE } from './server-config.js';
+import { runServerCommand } from './server-command.js';
+
+const USAGE = `Usage: cairn <command> [options]
+
+Commands:
+  server    serve S3 from local drives
+  bench     benchmark an S3 endpoint
+
+${SERVER_USAGE}`;
+
+/** Errors whose message is the whole story for the operator: print it, no stack. */
+function isOperatorError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  if (err instanceof ConfigError || err instanceof CredentialsError || err instanceof EllipsisError) return true;
+  if (err.name === 'StorageConfigError') return true;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'server') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${SERVER_USAGE}\n`);
+      return 0;
+    }
+    await runServerCommand(rest);
+    return -1; // keeps running until a signal
+  }
+  if (command === 'bench') {
+    const { runBenchCommand } = await import('../../bench/bench-command.js');
+    return runBenchCommand(rest);
+  }
+  if (command === '--version' || command === 'version') {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`cairn ${pkg.version}\n`);
+    return 0;
+  }
+  process.stdout.write(`${USAGE}\n`);
+  return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (isOperatorError(err)) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const hint = code === 'EADDRINUSE' ? ' (the port is in use: pick another with --address)' : '';
+      process.stderr.write(`cairn: ${err.message}${hint}\n`);
+    } else {
+      process.stderr.write(`cairn: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(1);
+  },
+);

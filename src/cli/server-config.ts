@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { expandEllipses } from '../cluster/ellipsis.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  drives: string[];
+  parity: number | undefined;
+  domains: string[];
+  region: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const SERVER_USAGE = `Usage: cairn server [--address HOST:PORT] [--domain DOMAIN] DRIVE...
+
+  DRIVE         a directory; MinIO ellipses expand: /srv/disk{1...4}
+  --address     listen address (default :9000, all interfaces)
+  --domain      domain for virtual-host-style requests (also CAIRN_DOMAIN, comma-separated)
+
+Environment:
+  CAIRN_ROOT_USER, CAIRN_ROOT_PASSWORD   root credentials (MINIO_ROOT_* accepted too);
+                                         generated and stored on first start when unset
+  CAIRN_STORAGE_CLASS_STANDARD=EC:N      parity drives per erasure set
+  CAIRN_REGION                           region reported to clients (default us-east-1)`;
+
+/** Turns `cairn server` arguments and environment into a checked configuration. */
+export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  let address = ':9000';
+  const domains = (env.CAIRN_DOMAIN ?? env.MINIO_DOMAIN ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
+  const patterns: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--address' || arg === '--domain') {
+      const value = args[++i];
+      if (value === undefined) throw new ConfigError(`${arg} needs a value`);
+      if (arg === '--address') address = value;
+      else domains.push(value.toLowerCase());
+    } else if (arg.startsWith('--address=')) {
+      address = arg.slice('--address='.length);
+    } else if (arg.startsWith('-')) {
+      throw new ConfigError(`unknown option ${arg}`);
+    } else {
+      patterns.push(arg);
+    }
+  }
+  if (patterns.length === 0) throw new ConfigError('name at least one drive directory');
+  const { host, port } = parseAddress(address);
+  const drives = patterns.flatMap((p) => expandEllipses(p));
+  if (drives.some((d) => /^https?:\/\//.test(d))) {
+    throw new ConfigError('distributed mode (http:// drive endpoints) is not implemented yet; give local directories');
+  }
+  const absolute = drives.map((d) => resolve(d));
+  const seen = new Set<string>();
+  for (const d of absolute) {
+    if (seen.has(d)) throw new ConfigError(`drive ${d} is given twice`);
+    seen.add(d);
+  }
+  if (absolute.length > 16) throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
+  return {
+    host,
+    port,
+    drives: absolute,
+    parity: parseStorageClass(env.CAIRN_STORAGE_CLASS_STANDARD ?? env.MINIO_STORAGE_CLASS_STANDARD, absolute.length),
+    domains,
+    region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
+  };
+}
+
+function parseAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  if (colon < 0) throw new ConfigError(`--address ${address}: expected HOST:PORT or :PORT`);
+  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(address.slice(colon + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--address ${address}: invalid port`);
+  }
+  return { host: host || '0.0.0.0', port };
+}
+
+function parseStorageClass(value: string | undefined, driveCount: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = /^EC:(\d+)$/.exec(value.trim());
+  if (!match) throw new ConfigError(`CAIRN_STORAGE_CLASS_STANDARD=${value}: expected EC:N`);
+  const parity = Number(match[1]);
+  if (parity > Math.floor(driveCount / 2)) {
+    throw new ConfigError(
+      `CAIRN_STORAGE_CLASS_STANDARD=${value}: parity ${parity} is impossible with ${driveCount} drive(s) (at most ${Math.floor(driveCount / 2)})`,
+    );
+  }
+  return parity;
+}
