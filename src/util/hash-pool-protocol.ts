@@ -1,0 +1,17 @@
+/** Messages between the hash pool and its workers. */
+import type { ChecksumAlgorithm } from '../object/object-layer.js';
+
+export type HashName = 'MD5' | ChecksumAlgorithm;
+
+export type PoolRequest =
+  | { op: 'open'; id: number; hashes: HashName[] }
+  | { op: 'update'; id: number; chunks: Uint8Array[] }
+  | { op: 'digest'; id: number }
+  | { op: 'close'; id: number }
+  | { op: 'each'; id: number; hash: 'sha256' | 'md5'; chunks: Uint8Array[] };
+
+export type PoolReply =
+  | { op: 'ack'; id: number; bytes: number }
+  | { op: 'digest'; id: number; digests: Uint8Array[] }
+  | { op: 'each'; id: number; digests: Uint8Array[] }
+  | { op: 'error'; id: number; message: string };
