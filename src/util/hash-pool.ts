@@ -96,7 +96,10 @@ export class HashPool {
       batch = [];
       inFlight += batchBytes;
       batchBytes = 0;
-      worker.post({ op: 'update', id, chunks }, chunks.map((c) => c.buffer as ArrayBuffer));
+      worker.post(
+        { op: 'update', id, chunks },
+        chunks.map((c) => c.buffer as ArrayBuffer),
+      );
     };
     const finish = () => {
       if (closed) return;
@@ -119,7 +122,9 @@ export class HashPool {
       digest() {
         if (closed) return Promise.reject(new Error('hash session is closed'));
         flush();
-        const result = new Promise<Buffer[]>((resolve, reject) => worker.pending.set(id, { resolve, reject }));
+        const result = new Promise<Buffer[]>((resolve, reject) =>
+          worker.pending.set(id, { resolve, reject }),
+        );
         worker.post({ op: 'digest', id });
         finish();
         return result;
@@ -138,7 +143,10 @@ export class HashPool {
     const id = this.nextId++;
     const copies = chunks.map((c) => new Uint8Array(c));
     const result = new Promise<Buffer[]>((resolve, reject) => worker.pending.set(id, { resolve, reject }));
-    worker.post({ op: 'each', id, hash, chunks: copies }, copies.map((c) => c.buffer as ArrayBuffer));
+    worker.post(
+      { op: 'each', id, hash, chunks: copies },
+      copies.map((c) => c.buffer as ArrayBuffer),
+    );
     return result;
   }
 

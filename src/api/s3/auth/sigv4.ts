@@ -1,0 +1,282 @@
+/**
+ * AWS Signature Version 4 authentication of S3 requests, by Authorization header or by presigned
+ * query string. Synchronous: everything needed is in the request line and headers; the body is
+ * verified later, while it streams (request-body.ts), with the key material returned here.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { S3Error } from '../errors.js';
+import { formatAmzDate, MAX_CLOCK_SKEW_MS, parseAmzDate, parseHttpDate } from './amz-date.js';
+import { parseAuthorizationHeader, unsupportedMechanism } from './authorization-header.js';
+import {
+  buildCanonicalRequest,
+  buildStringToSign,
+  type HeaderSource,
+  parseQuery,
+  type QueryParam,
+  splitRawUrl,
+} from './canonical-request.js';
+import type { Credential } from './credential-scope.js';
+import { type PayloadMode, parsePayloadMode, UNSIGNED_PAYLOAD } from './payload-mode.js';
+import { checkPresignedTime, hasQueryAuth, hasV2QueryAuth, parsePresigned } from './presigned.js';
+import { deriveSigningKey, hmacSha256, signaturesEqual } from './signing-key.js';
+
+export type { PayloadMode } from './payload-mode.js';
+
+export interface AuthRequest {
+  method: string;
+  /** Path and query exactly as received on the request line. */
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+  /** Pass IncomingMessage.headersDistinct when available: repeated headers then canonicalise exactly. */
+  headersDistinct?: NodeJS.Dict<string[]>;
+}
+
+export type AuthResult =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'signed';
+      accessKey: string;
+      region: string;
+      payload: PayloadMode;
+      /** The request signature: the first link of the aws-chunked signature chain. */
+      seedSignature: string;
+      signingKey: Buffer;
+      amzDate: string;
+      scope: string;
+      presigned: boolean;
+    };
+
+export type SignedAuth = Extract<AuthResult, { kind: 'signed' }>;
+
+export type SecretLookup = (accessKey: string) => string | undefined;
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Authenticates a request. Returns `anonymous` when it carries no credentials at all (the caller
+ * decides whether that is allowed); otherwise returns the verified identity or throws the S3Error
+ * AWS would answer.
+ */
+export function authenticate(
+  req: AuthRequest,
+  lookupSecret: SecretLookup,
+  now: Date = new Date(),
+): AuthResult {
+  const { rawPath, rawQuery } = splitRawUrl(req.rawUrl);
+  const query = parseQuery(rawQuery);
+  const authorization = headerValue(req.headers, 'authorization');
+  const queryAuth = hasQueryAuth(query);
+
+  if (authorization !== undefined && (queryAuth || hasV2QueryAuth(query))) {
+    throw new S3Error(
+      'InvalidArgument',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      { ArgumentName: 'Authorization', ArgumentValue: authorization },
+    );
+  }
+  if (authorization !== undefined)
+    return authenticateHeader(req, rawPath, query, authorization, lookupSecret, now);
+  if (queryAuth) return authenticatePresigned(req, rawPath, query, lookupSecret, now);
+  if (hasV2QueryAuth(query)) throw unsupportedMechanism();
+  return { kind: 'anonymous' };
+}
+
+function rejectSessionToken(present: boolean): void {
+  // Temporary credentials need an STS session store to validate against; until iam/ has one, refuse them.
+  if (present) throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
+}
+
+function lookup(credential: Credential, lookupSecret: SecretLookup): string {
+  const secret = lookupSecret(credential.accessKey);
+  if (secret === undefined) {
+    throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: credential.accessKey });
+  }
+  return secret;
+}
+
+function requireSigned(
+  signedHeaders: readonly string[],
+  headers: IncomingHttpHeaders,
+  checkAmzHeaders: boolean,
+): void {
+  const unsigned: string[] = [];
+  if (!signedHeaders.includes('host')) unsigned.push('host');
+  if (checkAmzHeaders) {
+    for (const name of Object.keys(headers)) {
+      if (name.startsWith('x-amz-') && !signedHeaders.includes(name)) unsigned.push(name);
+    }
+  }
+  if (unsigned.length > 0) {
+    throw new S3Error('AccessDenied', 'There were headers present in the request which were not signed', {
+      HeadersNotSigned: unsigned.join(', '),
+    });
+  }
+}
+
+interface VerifyInput {
+  req: AuthRequest;
+  rawPath: string;
+  query: readonly QueryParam[];
+  presigned: boolean;
+  credential: Credential;
+  secret: string;
+  amzDate: string;
+  signedHeaders: string[];
+  payloadHash: string;
+  signature: string;
+}
+
+function verifySignature(input: VerifyInput): Buffer {
+  const source: HeaderSource = { headers: input.req.headers };
+  if (input.req.headersDistinct) source.headersDistinct = input.req.headersDistinct;
+  const canonicalRequest = buildCanonicalRequest({
+    method: input.req.method,
+    rawPath: input.rawPath,
+    query: input.query,
+    ...(input.presigned ? { omitQueryKey: 'X-Amz-Signature' } : {}),
+    source,
+    signedHeaders: input.signedHeaders,
+    payloadHash: input.payloadHash,
+  });
+  const stringToSign = buildStringToSign(input.amzDate, input.credential.scope, canonicalRequest);
+  const { day, region, service } = input.credential;
+  const signingKey = deriveSigningKey(input.secret, day, region, service);
+  const expected = hmacSha256(signingKey, stringToSign).toString('hex');
+  if (!signaturesEqual(expected, input.signature)) {
+    // AWS returns these so a client author can see which side canonicalised differently.
+    throw new S3Error('SignatureDoesNotMatch', undefined, {
+      AWSAccessKeyId: input.credential.accessKey,
+      StringToSign: stringToSign,
+      SignatureProvided: input.signature,
+      CanonicalRequest: canonicalRequest,
+    });
+  }
+  return signingKey;
+}
+
+function authenticateHeader(
+  req: AuthRequest,
+  rawPath: string,
+  query: readonly QueryParam[],
+  authorization: string,
+  lookupSecret: SecretLookup,
+  now: Date,
+): SignedAuth {
+  const parsed = parseAuthorizationHeader(authorization);
+  const { credential } = parsed;
+  const secret = lookup(credential, lookupSecret);
+
+  const xAmzDate = headerValue(req.headers, 'x-amz-date');
+  const httpDate = headerValue(req.headers, 'date');
+  const date =
+    xAmzDate !== undefined
+      ? parseAmzDate(xAmzDate)
+      : httpDate !== undefined
+        ? parseHttpDate(httpDate)
+        : undefined;
+  if (!date)
+    throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+  // With only a Date header, the string to sign carries that instant in the ISO 8601 basic form.
+  const amzDate = xAmzDate ?? formatAmzDate(date);
+  if (Math.abs(date.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS) {
+    throw new S3Error('RequestTimeTooSkewed', undefined, {
+      RequestTime: xAmzDate ?? httpDate ?? '',
+      ServerTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
+    });
+  }
+  if (credential.day !== amzDate.slice(0, 8)) {
+    throw new S3Error(
+      'AuthorizationHeaderMalformed',
+      'Invalid credential date. Date is not the same as X-Amz-Date.',
+    );
+  }
+  rejectSessionToken(req.headers['x-amz-security-token'] !== undefined);
+  requireSigned(parsed.signedHeaders, req.headers, true);
+
+  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256');
+  if (payloadHash === undefined) {
+    throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  }
+  const payload = parsePayloadMode(payloadHash);
+
+  const signingKey = verifySignature({
+    req,
+    rawPath,
+    query,
+    presigned: false,
+    credential,
+    secret,
+    amzDate,
+    signedHeaders: parsed.signedHeaders,
+    payloadHash,
+    signature: parsed.signature,
+  });
+  return {
+    kind: 'signed',
+    accessKey: credential.accessKey,
+    region: credential.region,
+    payload,
+    seedSignature: parsed.signature.toLowerCase(),
+    signingKey,
+    amzDate,
+    scope: credential.scope,
+    presigned: false,
+  };
+}
+
+function authenticatePresigned(
+  req: AuthRequest,
+  rawPath: string,
+  query: readonly QueryParam[],
+  lookupSecret: SecretLookup,
+  now: Date,
+): SignedAuth {
+  const parsed = parsePresigned(query);
+  const { credential } = parsed;
+  const secret = lookup(credential, lookupSecret);
+  if (credential.day !== parsed.amzDate.slice(0, 8)) {
+    throw new S3Error(
+      'AuthorizationQueryParametersError',
+      'Invalid credential date. Date is not the same as X-Amz-Date.',
+    );
+  }
+  checkPresignedTime(parsed, now);
+  rejectSessionToken(
+    query.some((p) => p.key === 'X-Amz-Security-Token') || req.headers['x-amz-security-token'] !== undefined,
+  );
+  // Presigned URLs are used from browsers and tools that add their own x-amz-* headers, so only host is required.
+  requireSigned(parsed.signedHeaders, req.headers, false);
+
+  // As the SDK signers do: a hoisted X-Amz-Content-Sha256, else the header, else UNSIGNED-PAYLOAD.
+  const payloadHash =
+    parsed.contentSha256 ?? headerValue(req.headers, 'x-amz-content-sha256') ?? UNSIGNED_PAYLOAD;
+  const payload = parsePayloadMode(payloadHash);
+
+  const signingKey = verifySignature({
+    req,
+    rawPath,
+    query,
+    presigned: true,
+    credential,
+    secret,
+    amzDate: parsed.amzDate,
+    signedHeaders: parsed.signedHeaders,
+    payloadHash,
+    signature: parsed.signature,
+  });
+  return {
+    kind: 'signed',
+    accessKey: credential.accessKey,
+    region: credential.region,
+    payload,
+    seedSignature: parsed.signature.toLowerCase(),
+    signingKey,
+    amzDate: parsed.amzDate,
+    scope: credential.scope,
+    presigned: true,
+  };
+}
