@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { ObjectLayer } from '../../object/object-layer.js';
+import type { ErrorContext } from './object-error-map.js';
+
+/** The decoded request payload (aws-chunked framing removed, signatures verified as it streams). */
+export interface DecodedBody extends Readable {
+  /** Payload length when known in advance (Content-Length, or x-amz-decoded-content-length). */
+  readonly decodedLength: number | undefined;
+  /** Trailing headers (lower-case names); complete once the stream has ended. */
+  trailers(): Record<string, string>;
+}
+
+/** The canonical owner reported in listings and ACLs: one account, the root credentials. */
+export interface Owner {
+  id: string;
+  displayName: string;
+}
+
+/**
+ * Everything an operation module gets. The router guarantees `bucket` is non-empty for bucket and
+ * object operations and `key` non-empty for object operations.
+ */
+export interface S3Context {
+  requestId: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  bucket: string;
+  key: string;
+  query: URLSearchParams;
+  objects: ObjectLayer;
+  region: string;
+  owner: Owner;
+  /** Opens the decoded request body; call at most once. */
+  body(): DecodedBody;
+  /** Filled in by operations as they learn more (upload id, checksum algorithm), for error bodies. */
+  errorContext: ErrorContext;
+  log: (msg: string) => void;
+}
+
+/** A request header as one string (repeated headers joined by commas), or undefined when absent. */
+export function header(ctx: S3Context, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v.join(',') : v;
+}

@@ -1,0 +1,55 @@
+import type { ByteRange } from '../../object/object-layer.js';
+import { S3Error } from './errors.js';
+
+/**
+ * A parsed `Range: bytes=…` header against an object of `size` bytes:
+ * - `undefined`: no usable single range (absent, not `bytes=`, malformed, or several ranges, which
+ *   S3 answers with the whole object), so serve 200 with everything;
+ * - a ByteRange: serve 206 with exactly those bytes;
+ * - throws InvalidRange (416) when the range is well-formed but no byte of it exists.
+ */
+export function resolveRange(value: string | undefined, size: number): ByteRange | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(value);
+  if (m === null) return undefined;
+  const [, first = '', last = ''] = m;
+  if (first === '' && last === '') return undefined;
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) throw unsatisfiable(size);
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Number(last);
+  if (last !== '' && end < start) return undefined; // syntactically invalid: ignored
+  if (start >= size) throw unsatisfiable(size);
+  return { start, end: Math.min(end, size - 1) };
+}
+
+function unsatisfiable(size: number): S3Error {
+  return new S3Error('InvalidRange', undefined, { ActualObjectSize: String(size) });
+}
+
+/** `x-amz-copy-source-range: bytes=a-b`: both ends required and inside the source, else an error. */
+export function resolveCopySourceRange(value: string, size: number): ByteRange {
+  const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
+  if (m === null) {
+    throw new S3Error(
+      'InvalidArgument',
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+      {
+        ArgumentName: 'x-amz-copy-source-range',
+        ArgumentValue: value,
+      },
+    );
+  }
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || end >= size) {
+    throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
+      ArgumentName: 'x-amz-copy-source-range',
+      ArgumentValue: value,
+    });
+  }
+  return { start, end };
+}

@@ -1,0 +1,195 @@
+import type { ChecksumAlgorithm, ChecksumRequest } from '../../object/object-layer.js';
+import {
+  checksumAlgorithmFromHeaderName,
+  checksumDigestLength,
+  checksumHeaderName,
+  parseChecksumAlgorithm,
+} from '../../util/checksum.js';
+import { type DecodedBody, header, type S3Context } from './context.js';
+import { S3Error } from './errors.js';
+
+/** AWS limits: one PUT carries at most 5 GiB; user metadata at most 2 KB. */
+export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+export const MAX_USER_METADATA_BYTES = 2048;
+
+/** Standard headers S3 stores with an object and returns on GET/HEAD. */
+export const STORED_HEADERS = [
+  'content-type',
+  'content-encoding',
+  'content-disposition',
+  'content-language',
+  'cache-control',
+  'expires',
+] as const;
+
+/**
+ * The metadata to store: the standard headers above and every x-amz-meta-* header, lower-case names.
+ * `aws-chunked` is transfer framing, not a content coding, so it is removed from Content-Encoding.
+ */
+export function storedMetadata(ctx: S3Context): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    let value = header(ctx, name);
+    if (value === undefined) continue;
+    if (name === 'content-encoding') {
+      value = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked')
+        .join(',');
+      if (value === '') continue;
+    }
+    metadata[name] = value;
+  }
+  let userBytes = 0;
+  for (const [name, raw] of Object.entries(ctx.req.headers)) {
+    if (!name.startsWith('x-amz-meta-') || raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    metadata[name] = value;
+    userBytes += Buffer.byteLength(name.slice('x-amz-meta-'.length)) + Buffer.byteLength(value);
+  }
+  if (userBytes > MAX_USER_METADATA_BYTES) {
+    throw new S3Error('MetadataTooLarge', undefined, {
+      Size: String(userBytes),
+      MaxSizeAllowed: String(MAX_USER_METADATA_BYTES),
+    });
+  }
+  return metadata;
+}
+
+/** Decoded Content-MD5, or undefined when absent; InvalidDigest when it is not base64 of 16 bytes. */
+export function contentMd5(ctx: S3Context): Buffer | undefined {
+  const value = header(ctx, 'content-md5');
+  if (value === undefined) return undefined;
+  const decoded = Buffer.from(value.trim(), 'base64');
+  if (decoded.length !== 16 || decoded.toString('base64') !== value.trim()) {
+    throw new S3Error('InvalidDigest', undefined, { 'Content-MD5': value });
+  }
+  return decoded;
+}
+
+/** Validates a client-sent base64 checksum value for `algorithm`. */
+export function isValidChecksumValue(algorithm: ChecksumAlgorithm, value: string): boolean {
+  const decoded = Buffer.from(value, 'base64');
+  return decoded.length === checksumDigestLength(algorithm) && decoded.toString('base64') === value;
+}
+
+/** The one x-amz-checksum-<algorithm> header present, if any; more than one is InvalidRequest. */
+export function checksumHeader(ctx: S3Context): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  let found: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  for (const [name, raw] of Object.entries(ctx.req.headers)) {
+    const algorithm = checksumAlgorithmFromHeaderName(name);
+    if (algorithm === undefined || raw === undefined) continue;
+    if (found !== undefined) {
+      throw new S3Error(
+        'InvalidRequest',
+        'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      );
+    }
+    const value = (Array.isArray(raw) ? raw.join(',') : raw).trim();
+    if (!isValidChecksumValue(algorithm, value)) {
+      throw new S3Error('InvalidRequest', `Value for ${name} header is invalid.`);
+    }
+    found = { algorithm, value };
+  }
+  return found;
+}
+
+/**
+ * The checksum a PUT body must satisfy: from an x-amz-checksum-* header, from a trailer announced in
+ * x-amz-trailer (read after the body ends), or only an algorithm (x-amz-sdk-checksum-algorithm),
+ * which is then computed and stored.
+ */
+export function checksumRequest(ctx: S3Context, body: DecodedBody): ChecksumRequest | undefined {
+  const sent = checksumHeader(ctx);
+  const trailer = header(ctx, 'x-amz-trailer')?.trim().toLowerCase();
+  const declared = header(ctx, 'x-amz-sdk-checksum-algorithm');
+  const declaredAlgorithm = declared === undefined ? undefined : parseChecksumAlgorithm(declared);
+  if (declared !== undefined && declaredAlgorithm === undefined) {
+    throw new S3Error('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.');
+  }
+  if (sent !== undefined) {
+    if (declaredAlgorithm !== undefined && declaredAlgorithm !== sent.algorithm) {
+      throw new S3Error('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.');
+    }
+    if (trailer !== undefined && trailer !== '') {
+      throw new S3Error(
+        'InvalidRequest',
+        'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      );
+    }
+    return { algorithm: sent.algorithm, expected: () => sent.value };
+  }
+  if (trailer !== undefined && trailer !== '') {
+    const algorithm = checksumAlgorithmFromHeaderName(trailer);
+    if (algorithm === undefined || trailer.includes(',')) {
+      throw new S3Error('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported');
+    }
+    if (declaredAlgorithm !== undefined && declaredAlgorithm !== algorithm) {
+      throw new S3Error('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.');
+    }
+    const name = checksumHeaderName(algorithm);
+    return {
+      algorithm,
+      expected: () => {
+        const value = body.trailers()[name];
+        if (value === undefined) return undefined;
+        if (!isValidChecksumValue(algorithm, value.trim())) {
+          throw new S3Error('InvalidRequest', `Value for ${name} trailing header is invalid.`);
+        }
+        return value.trim();
+      },
+    };
+  }
+  if (declaredAlgorithm !== undefined) return { algorithm: declaredAlgorithm, expected: () => undefined };
+  return undefined;
+}
+
+/**
+ * The payload length of an upload: the decoded length for aws-chunked bodies, else Content-Length.
+ * A body of unknown length is refused (MissingContentLength), as S3 does.
+ */
+export function payloadSize(ctx: S3Context, body: DecodedBody, max = MAX_PUT_SIZE): number {
+  let size = body.decodedLength;
+  if (size === undefined) {
+    const raw = header(ctx, 'content-length');
+    if (raw !== undefined && /^\d+$/.test(raw.trim())) size = Number(raw.trim());
+  }
+  if (size === undefined) throw new S3Error('MissingContentLength');
+  if (size > max) {
+    throw new S3Error('EntityTooLarge', undefined, {
+      ProposedSize: String(size),
+      MaxSizeAllowed: String(max),
+    });
+  }
+  return size;
+}
+
+/** Canned ACLs that are true of every object here: one account owns everything, nobody else reads. */
+const TRUTHFUL_CANNED_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
+
+/**
+ * Refuses request headers that ask for features Cairn does not have, rather than storing the object
+ * and silently dropping what was asked (encryption, tags, object lock, ACL grants, redirects).
+ */
+export function rejectUnsupportedHeaders(ctx: S3Context): void {
+  for (const name of Object.keys(ctx.req.headers)) {
+    if (
+      name.startsWith('x-amz-server-side-encryption') ||
+      name.startsWith('x-amz-object-lock-') ||
+      name.startsWith('x-amz-grant-') ||
+      name === 'x-amz-tagging' ||
+      name === 'x-amz-website-redirect-location'
+    ) {
+      throw new S3Error('NotImplemented', undefined, { Header: name });
+    }
+  }
+  const acl = header(ctx, 'x-amz-acl');
+  if (acl !== undefined && !TRUTHFUL_CANNED_ACLS.has(acl.trim())) {
+    throw new S3Error('NotImplemented', undefined, { Header: 'x-amz-acl' });
+  }
+  const storageClass = header(ctx, 'x-amz-storage-class');
+  if (storageClass !== undefined && storageClass.trim() !== 'STANDARD') {
+    throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
+  }
+}

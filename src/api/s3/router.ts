@@ -1,0 +1,218 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { S3Context } from './context.js';
+import { S3Error } from './errors.js';
+import { abortMultipartUpload } from './ops/abort-multipart-upload.js';
+import { completeMultipartUpload } from './ops/complete-multipart-upload.js';
+import { copyObject } from './ops/copy-object.js';
+import { createBucket } from './ops/create-bucket.js';
+import { createMultipartUpload } from './ops/create-multipart-upload.js';
+import { deleteBucket } from './ops/delete-bucket.js';
+import { deleteObject } from './ops/delete-object.js';
+import { deleteObjects } from './ops/delete-objects.js';
+import { getBucketAcl, getObjectAcl } from './ops/get-acl.js';
+import { getBucketLocation } from './ops/get-bucket-location.js';
+import { getBucketVersioning } from './ops/get-bucket-versioning.js';
+import { getObject, headObject } from './ops/get-object.js';
+import { headBucket } from './ops/head-bucket.js';
+import { listBuckets } from './ops/list-buckets.js';
+import { listMultipartUploads } from './ops/list-multipart-uploads.js';
+import { listObjects } from './ops/list-objects.js';
+import { listObjectsV2 } from './ops/list-objects-v2.js';
+import { listParts } from './ops/list-parts.js';
+import { putObject } from './ops/put-object.js';
+import { uploadPart } from './ops/upload-part.js';
+import { uploadPartCopy } from './ops/upload-part-copy.js';
+
+export type Target = 'service' | 'bucket' | 'object';
+export type Handler = (ctx: S3Context) => Promise<void>;
+
+export interface Route {
+  /** The AWS operation name, for logs. */
+  name: string;
+  method: string;
+  target: Target;
+  /** Query parameters that must all be present (subresources). */
+  query?: readonly string[];
+  /** A header that must be present (x-amz-copy-source tells copies from uploads). */
+  header?: string;
+  /** A query parameter that must have this exact value. */
+  queryValue?: readonly [string, string];
+  handler: Handler;
+}
+
+/**
+ * The routing table: first match wins, so routes with more specific conditions come first. A reader
+ * finds any operation here by its AWS name.
+ */
+export const ROUTES: readonly Route[] = [
+  { name: 'ListBuckets', method: 'GET', target: 'service', handler: listBuckets },
+
+  {
+    name: 'ListMultipartUploads',
+    method: 'GET',
+    target: 'bucket',
+    query: ['uploads'],
+    handler: listMultipartUploads,
+  },
+  {
+    name: 'GetBucketLocation',
+    method: 'GET',
+    target: 'bucket',
+    query: ['location'],
+    handler: getBucketLocation,
+  },
+  { name: 'GetBucketAcl', method: 'GET', target: 'bucket', query: ['acl'], handler: getBucketAcl },
+  {
+    name: 'GetBucketVersioning',
+    method: 'GET',
+    target: 'bucket',
+    query: ['versioning'],
+    handler: getBucketVersioning,
+  },
+  { name: 'DeleteObjects', method: 'POST', target: 'bucket', query: ['delete'], handler: deleteObjects },
+  {
+    name: 'ListObjectsV2',
+    method: 'GET',
+    target: 'bucket',
+    queryValue: ['list-type', '2'],
+    handler: listObjectsV2,
+  },
+  { name: 'ListObjects', method: 'GET', target: 'bucket', handler: listObjects },
+  { name: 'HeadBucket', method: 'HEAD', target: 'bucket', handler: headBucket },
+  { name: 'CreateBucket', method: 'PUT', target: 'bucket', handler: createBucket },
+  { name: 'DeleteBucket', method: 'DELETE', target: 'bucket', handler: deleteBucket },
+
+  { name: 'ListParts', method: 'GET', target: 'object', query: ['uploadId'], handler: listParts },
+  { name: 'GetObjectAcl', method: 'GET', target: 'object', query: ['acl'], handler: getObjectAcl },
+  {
+    name: 'UploadPartCopy',
+    method: 'PUT',
+    target: 'object',
+    query: ['partNumber', 'uploadId'],
+    header: 'x-amz-copy-source',
+    handler: uploadPartCopy,
+  },
+  {
+    name: 'UploadPart',
+    method: 'PUT',
+    target: 'object',
+    query: ['partNumber', 'uploadId'],
+    handler: uploadPart,
+  },
+  {
+    name: 'CreateMultipartUpload',
+    method: 'POST',
+    target: 'object',
+    query: ['uploads'],
+    handler: createMultipartUpload,
+  },
+  {
+    name: 'CompleteMultipartUpload',
+    method: 'POST',
+    target: 'object',
+    query: ['uploadId'],
+    handler: completeMultipartUpload,
+  },
+  {
+    name: 'AbortMultipartUpload',
+    method: 'DELETE',
+    target: 'object',
+    query: ['uploadId'],
+    handler: abortMultipartUpload,
+  },
+  { name: 'CopyObject', method: 'PUT', target: 'object', header: 'x-amz-copy-source', handler: copyObject },
+  { name: 'PutObject', method: 'PUT', target: 'object', handler: putObject },
+  { name: 'GetObject', method: 'GET', target: 'object', handler: getObject },
+  { name: 'HeadObject', method: 'HEAD', target: 'object', handler: headObject },
+  { name: 'DeleteObject', method: 'DELETE', target: 'object', handler: deleteObject },
+];
+
+/**
+ * Subresources of features Cairn does not have. A request naming one answers 501 NotImplemented,
+ * never a success that did nothing, and never the plain operation the same method would otherwise
+ * route to (a PUT ?tagging must not overwrite the object with its tag document).
+ */
+export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
+  'accelerate',
+  'acl',
+  'analytics',
+  'attributes',
+  'cors',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'logging',
+  'metadataConfiguration',
+  'metadataTable',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'renameObject',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'session',
+  'tagging',
+  'torrent',
+  'versioning',
+  'versions',
+  'website',
+]);
+
+/** Subresources our routes use: on a method or target that has no route for them, 405. */
+const ROUTED_SUBRESOURCES: ReadonlySet<string> = new Set(['uploads', 'uploadId', 'delete', 'location']);
+
+export interface RouteRequest {
+  method: string;
+  bucket: string | undefined;
+  key: string | undefined;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+function matches(route: Route, target: Target, req: RouteRequest): boolean {
+  if (route.target !== target || route.method !== req.method) return false;
+  if (route.query !== undefined && !route.query.every((q) => req.query.has(q))) return false;
+  if (route.queryValue !== undefined && req.query.get(route.queryValue[0]) !== route.queryValue[1])
+    return false;
+  if (route.header !== undefined && req.headers[route.header] === undefined) return false;
+  return true;
+}
+
+/**
+ * Picks the operation for a request: explicit subresource routes, then 501 for unimplemented
+ * subresources, then the plain route for the method and target; 405 when nothing fits.
+ */
+export function route(req: RouteRequest): Route {
+  const target: Target = req.bucket === undefined ? 'service' : req.key === undefined ? 'bucket' : 'object';
+  const versionId = req.query.get('versionId');
+  if (target === 'object' && versionId !== null && versionId !== 'null') {
+    // Only the `null` version exists: nothing here was ever written with versioning on.
+    throw new S3Error('NoSuchVersion', undefined, { Key: req.key ?? '', VersionId: versionId });
+  }
+  const withSubresource = ROUTES.find((r) => r.query !== undefined && matches(r, target, req));
+  if (withSubresource !== undefined) return withSubresource;
+  for (const name of req.query.keys()) {
+    if (UNIMPLEMENTED_SUBRESOURCES.has(name)) {
+      throw new S3Error('NotImplemented', `The ${name} subresource is not implemented.`);
+    }
+  }
+  for (const name of req.query.keys()) {
+    if (ROUTED_SUBRESOURCES.has(name)) throw new S3Error('MethodNotAllowed');
+  }
+  const plain = ROUTES.find((r) => r.query === undefined && matches(r, target, req));
+  if (plain === undefined && req.method === 'POST' && target === 'bucket') {
+    // PostObject: browser form uploads with a signed policy document.
+    throw new S3Error('NotImplemented', 'POST object uploads (HTML forms) are not implemented.');
+  }
+  if (plain === undefined) throw new S3Error('MethodNotAllowed');
+  return plain;
+}
