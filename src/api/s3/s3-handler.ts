@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectLayer } from '../../object/object-layer.js';
-import { parseTarget } from './addressing.js';
+import { bucketFromHost, parseTarget } from './addressing.js';
 import { openRequestBody } from './auth/request-body.js';
 import { type AuthResult, authenticate, type SignedAuth } from './auth/sigv4.js';
 import type { DecodedBody, Owner, S3Context } from './context.js';
@@ -29,6 +29,7 @@ const COMMON_HEADERS = new Set(['x-amz-request-id', 'x-amz-id-2', 'server']);
 const MAX_DRAIN_BYTES = 1024 * 1024;
 
 function checkRegion(auth: SignedAuth, op: Route, region: string): void {
+  if (auth.signatureVersion === 2) return; // V2 signs no region
   if (auth.region === region || ANY_REGION.has(op.name)) return;
   const problem = `the region '${auth.region}' is wrong; expecting '${region}'`;
   throw auth.presigned
@@ -109,7 +110,13 @@ export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, 
       resource = target.resource;
       errorContext = { bucket: target.bucket, key: target.key };
       const auth: AuthResult = authenticate(
-        { method, rawUrl: req.url ?? '/', headers: req.headers, headersDistinct: req.headersDistinct },
+        {
+          method,
+          rawUrl: req.url ?? '/',
+          headers: req.headers,
+          headersDistinct: req.headersDistinct,
+          virtualHostBucket: bucketFromHost(req.headers.host, opts.domains),
+        },
         lookupSecret,
       );
       if (auth.kind === 'anonymous') throw new S3Error('AccessDenied');

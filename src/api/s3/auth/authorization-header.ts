@@ -24,7 +24,8 @@ export function parseAuthorizationHeader(value: string): ParsedAuthorization {
   const space = trimmed.indexOf(' ');
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
   if (algorithm !== SIGV4_ALGORITHM) {
-    // Signature V2 ("AWS AKID:sig") and SigV4a are answered as AWS answers V2 in regions without it.
+    // Signature V2 ("AWS AKID:sig") never reaches here (sigv2.ts); SigV4a and anything else are
+    // answered as AWS answers V2 in regions without it.
     throw unsupportedMechanism();
   }
   const fields = new Map<string, string>();

@@ -24,9 +24,12 @@ export function hasQueryAuth(params: readonly QueryParam[]): boolean {
   return params.some((p) => QUERY_AUTH_PARAMS.includes(p.key));
 }
 
-/** Signature V2 query authentication (`AWSAccessKeyId` + `Signature`), which we do not support. */
+/**
+ * True when the query carries any Signature V2 query-authentication parameter (`AWSAccessKeyId`,
+ * `Signature`); sigv2.ts then requires all of them, with `Expires`.
+ */
 export function hasV2QueryAuth(params: readonly QueryParam[]): boolean {
-  return params.some((p) => p.key === 'AWSAccessKeyId') && params.some((p) => p.key === 'Signature');
+  return params.some((p) => p.key === 'AWSAccessKeyId' || p.key === 'Signature');
 }
 
 function queryError(message: string): S3Error {

@@ -6,10 +6,10 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { S3Error } from '../errors.js';
+import type { AuthResult } from './auth-result.js';
 import { AwsChunkedDecoder } from './chunked-payload.js';
 import { isStreamingMode, type PayloadMode, parsePayloadMode } from './payload-mode.js';
 import { Sha256VerifyingStream } from './sha256-payload.js';
-import type { AuthResult } from './sigv4.js';
 
 export interface RequestBody extends Readable {
   /** x-amz-decoded-content-length for aws-chunked bodies, else Content-Length; undefined when the client sent neither. */
@@ -75,7 +75,9 @@ export function openRequestBody(req: IncomingMessage, auth: AuthResult): Request
       throw new S3Error('InvalidRequest', `x-amz-trailer requires a trailer payload mode, not ${mode.kind}.`);
     }
     stream = new AwsChunkedDecoder({
-      ...(auth.kind === 'signed' && mode.kind !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
+      ...(auth.kind === 'signed' &&
+      auth.signatureVersion === 4 &&
+      mode.kind !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
         ? {
             signing: {
               signingKey: auth.signingKey,

@@ -27,6 +27,8 @@ function expectS3Error(fn: () => unknown, code: string, message?: RegExp): S3Err
 function signed(result: AuthResult) {
   assert.equal(result.kind, 'signed');
   if (result.kind !== 'signed') throw new Error('unreachable');
+  assert.equal(result.signatureVersion, 4);
+  if (result.signatureVersion !== 4) throw new Error('unreachable');
   return result;
 }
 
@@ -259,7 +261,7 @@ describe('SigV4 header authentication', () => {
     );
   });
 
-  it('rejects an Authorization header missing its parts, and Signature V2', () => {
+  it('rejects an Authorization header missing its parts, and an unknown algorithm', () => {
     const headers = {
       ...docExample.headers,
       authorization: `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/20130524/us-east-1/s3/aws4_request`,
@@ -268,9 +270,9 @@ describe('SigV4 header authentication', () => {
       () => authenticate({ ...docExample, headers }, lookup, DOC_NOW),
       'AuthorizationHeaderMalformed',
     );
-    const v2 = { ...docExample.headers, authorization: `AWS ${ACCESS_KEY}:frJIUN8DYpKDtOLCwo//yllqDzg=` };
+    const v4a = { ...docExample.headers, authorization: 'AWS4-ECDSA-P256-SHA256 Credential=x' };
     expectS3Error(
-      () => authenticate({ ...docExample, headers: v2 }, lookup, DOC_NOW),
+      () => authenticate({ ...docExample, headers: v4a }, lookup, DOC_NOW),
       'InvalidRequest',
       /AWS4-HMAC-SHA256/,
     );

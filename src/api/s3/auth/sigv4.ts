@@ -2,11 +2,13 @@
  * AWS Signature Version 4 authentication of S3 requests, by Authorization header or by presigned
  * query string. Synchronous: everything needed is in the request line and headers; the body is
  * verified later, while it streams (request-body.ts), with the key material returned here.
+ * `authenticate` is also the entry for Signature Version 2 requests, which it hands to sigv2.ts.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error } from '../errors.js';
 import { formatAmzDate, MAX_CLOCK_SKEW_MS, parseAmzDate, parseHttpDate } from './amz-date.js';
-import { parseAuthorizationHeader, unsupportedMechanism } from './authorization-header.js';
+import type { AuthRequest, AuthResult, SecretLookup, SignedV4Auth } from './auth-result.js';
+import { parseAuthorizationHeader } from './authorization-header.js';
 import {
   buildCanonicalRequest,
   buildStringToSign,
@@ -16,39 +18,20 @@ import {
   splitRawUrl,
 } from './canonical-request.js';
 import type { Credential } from './credential-scope.js';
-import { type PayloadMode, parsePayloadMode, UNSIGNED_PAYLOAD } from './payload-mode.js';
+import { parsePayloadMode, UNSIGNED_PAYLOAD } from './payload-mode.js';
 import { checkPresignedTime, hasQueryAuth, hasV2QueryAuth, parsePresigned } from './presigned.js';
 import { deriveSigningKey, hmacSha256, signaturesEqual } from './signing-key.js';
+import { authenticateV2Header, authenticateV2Presigned, isV2Authorization } from './sigv2.js';
 
+export type {
+  AuthRequest,
+  AuthResult,
+  SecretLookup,
+  SignedAuth,
+  SignedV2Auth,
+  SignedV4Auth,
+} from './auth-result.js';
 export type { PayloadMode } from './payload-mode.js';
-
-export interface AuthRequest {
-  method: string;
-  /** Path and query exactly as received on the request line. */
-  rawUrl: string;
-  headers: IncomingHttpHeaders;
-  /** Pass IncomingMessage.headersDistinct when available: repeated headers then canonicalise exactly. */
-  headersDistinct?: NodeJS.Dict<string[]>;
-}
-
-export type AuthResult =
-  | { kind: 'anonymous' }
-  | {
-      kind: 'signed';
-      accessKey: string;
-      region: string;
-      payload: PayloadMode;
-      /** The request signature: the first link of the aws-chunked signature chain. */
-      seedSignature: string;
-      signingKey: Buffer;
-      amzDate: string;
-      scope: string;
-      presigned: boolean;
-    };
-
-export type SignedAuth = Extract<AuthResult, { kind: 'signed' }>;
-
-export type SecretLookup = (accessKey: string) => string | undefined;
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -69,18 +52,25 @@ export function authenticate(
   const query = parseQuery(rawQuery);
   const authorization = headerValue(req.headers, 'authorization');
   const queryAuth = hasQueryAuth(query);
+  const v2QueryAuth = hasV2QueryAuth(query);
 
-  if (authorization !== undefined && (queryAuth || hasV2QueryAuth(query))) {
+  if (authorization !== undefined ? queryAuth || v2QueryAuth : queryAuth && v2QueryAuth) {
     throw new S3Error(
       'InvalidArgument',
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
-      { ArgumentName: 'Authorization', ArgumentValue: authorization },
+      authorization !== undefined
+        ? { ArgumentName: 'Authorization', ArgumentValue: authorization }
+        : { ArgumentName: 'Signature' },
     );
   }
-  if (authorization !== undefined)
+  if (authorization !== undefined) {
+    if (isV2Authorization(authorization)) {
+      return authenticateV2Header(req, rawPath, query, authorization, lookupSecret, now);
+    }
     return authenticateHeader(req, rawPath, query, authorization, lookupSecret, now);
+  }
   if (queryAuth) return authenticatePresigned(req, rawPath, query, lookupSecret, now);
-  if (hasV2QueryAuth(query)) throw unsupportedMechanism();
+  if (v2QueryAuth) return authenticateV2Presigned(req, rawPath, query, lookupSecret, now);
   return { kind: 'anonymous' };
 }
 
@@ -164,7 +154,7 @@ function authenticateHeader(
   authorization: string,
   lookupSecret: SecretLookup,
   now: Date,
-): SignedAuth {
+): SignedV4Auth {
   const parsed = parseAuthorizationHeader(authorization);
   const { credential } = parsed;
   const secret = lookup(credential, lookupSecret);
@@ -217,6 +207,7 @@ function authenticateHeader(
   });
   return {
     kind: 'signed',
+    signatureVersion: 4,
     accessKey: credential.accessKey,
     region: credential.region,
     payload,
@@ -234,7 +225,7 @@ function authenticatePresigned(
   query: readonly QueryParam[],
   lookupSecret: SecretLookup,
   now: Date,
-): SignedAuth {
+): SignedV4Auth {
   const parsed = parsePresigned(query);
   const { credential } = parsed;
   const secret = lookup(credential, lookupSecret);
@@ -270,6 +261,7 @@ function authenticatePresigned(
   });
   return {
     kind: 'signed',
+    signatureVersion: 4,
     accessKey: credential.accessKey,
     region: credential.region,
     payload,
