@@ -111,5 +111,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 export function buildStringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  // Node hands header values over as latin1 (one char per byte); hashing them as latin1 gives back
+  // the bytes the client signed, so non-ASCII metadata verifies. Everything else here is ASCII.
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(Buffer.from(canonicalRequest, 'latin1'))}`;
 }
