@@ -19,7 +19,14 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
   let ready = false;
   const server = createHttpServer({
-    s3: createS3Handler({ objects, credentials, domains: config.domains, region: config.region, log }),
+    s3: createS3Handler({
+      objects,
+      credentials,
+      domains: config.domains,
+      region: config.region,
+      enforceRegion: config.enforceRegion,
+      log,
+    }),
     isReady: () => ready,
   });
   await new Promise<void>((resolve, reject) => {

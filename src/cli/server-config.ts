@@ -8,6 +8,8 @@ export interface ServerConfig {
   parity: number | undefined;
   domains: string[];
   region: string;
+  /** True when the operator named the region: requests signed for another one are refused. */
+  enforceRegion: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,7 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     parity: parseStorageClass(env.CAIRN_STORAGE_CLASS_STANDARD ?? env.MINIO_STORAGE_CLASS_STANDARD, absolute.length),
     domains,
     region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
+    enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),
   };
 }
 

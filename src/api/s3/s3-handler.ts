@@ -16,6 +16,11 @@ export interface S3HandlerOptions {
   /** Domains for virtual-host-style addressing: Host `<bucket>.<domain>` names a bucket. */
   domains: string[];
   region: string;
+  /**
+   * Refuse requests signed for another region (AWS behaviour). Off when the operator named no
+   * region: then, as with MinIO, any region a client signs with is accepted.
+   */
+  enforceRegion?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -127,7 +132,7 @@ export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, 
         query: target.query,
         headers: req.headers,
       });
-      checkRegion(auth, op, opts.region);
+      if (opts.enforceRegion) checkRegion(auth, op, opts.region);
       const ctx: S3Context = {
         requestId,
         req,
