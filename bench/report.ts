@@ -1,0 +1,201 @@
+import type { CheckResult } from './check.js';
+import type { CoresResult } from './cores.js';
+import type { LargeBucketResult, PageTimes } from './large-bucket.js';
+import type { WorkloadResult } from './measure.js';
+import type { MemoryResult } from './memory.js';
+import type { MicroReport } from './micro.js';
+import { formatSize } from './options.js';
+
+export interface BenchReport {
+  meta: Record<string, unknown>;
+  /** Targets that could not be started or were abandoned, with why. */
+  skipped: { target: string; reason: string }[];
+  idleRssMiB: Record<string, number | undefined>;
+  checks: CheckResult[];
+  workloads: WorkloadResult[];
+  ratios: RatioRow[];
+  large: LargeBucketResult[];
+  memory: MemoryResult[];
+  cores: CoresResult[];
+  micro: MicroReport | undefined;
+}
+
+export interface RatioRow {
+  workload: string;
+  /** The baseline that bounds this workload: the memory server for reads, the fsync server for writes. */
+  ceiling: string;
+  ratios: Record<string, number | undefined>;
+}
+
+const READS = new Set(['get', 'head', 'list']);
+
+/** Cairn op/s over the ceiling's and over s3rver's, per workload that both ran. */
+export function computeRatios(rows: WorkloadResult[]): RatioRow[] {
+  const by = new Map<string, Map<string, WorkloadResult>>();
+  for (const r of rows) {
+    const w = `${r.op} ${formatSize(r.size)}`;
+    if (!by.has(w)) by.set(w, new Map());
+    by.get(w)!.set(r.target, r);
+  }
+  const out: RatioRow[] = [];
+  for (const [workload, targets] of by) {
+    const op = workload.split(' ')[0] ?? '';
+    const ceiling = READS.has(op) ? 'baseline-mem' : 'baseline-fsync';
+    const ratios: Record<string, number | undefined> = {};
+    for (const cairn of ['cairn-1', 'cairn-4', 'external']) {
+      const c = targets.get(cairn);
+      if (c === undefined) continue;
+      setRatio(ratios, `${cairn}/ceiling`, c, targets.get(ceiling));
+      setRatio(ratios, `${cairn}/s3rver`, c, targets.get('s3rver'));
+    }
+    const s3rver = targets.get('s3rver');
+    if (s3rver !== undefined) setRatio(ratios, 's3rver/ceiling', s3rver, targets.get(ceiling));
+    if (Object.keys(ratios).length > 0) out.push({ workload, ceiling, ratios });
+  }
+  return out;
+}
+
+function setRatio(
+  into: Record<string, number | undefined>,
+  name: string,
+  a: WorkloadResult,
+  b?: WorkloadResult,
+) {
+  const r = ratio(a, b);
+  if (r !== undefined) into[name] = r;
+}
+
+function ratio(a: WorkloadResult, b: WorkloadResult | undefined): number | undefined {
+  if (b === undefined || b.opsPerSec === 0 || a.ops === 0) return undefined;
+  return a.opsPerSec / b.opsPerSec;
+}
+
+/** The human-readable report, as printed at the end of a run. */
+export function formatReport(r: BenchReport): string {
+  const out: string[] = [];
+  const checks = r.checks.map((c) => `${c.target} ${c.passed ? 'ok' : `FAILED (${c.failures.join('; ')})`}`);
+  if (checks.length > 0) out.push(`Correctness check: ${checks.join(', ')}`);
+  for (const s of r.skipped) out.push(`Skipped ${s.target}: ${s.reason}`);
+  const idle = Object.entries(r.idleRssMiB).filter(([, v]) => v !== undefined);
+  if (idle.length > 0) out.push(`Idle RSS: ${idle.map(([t, v]) => `${t} ${v!.toFixed(0)} MiB`).join(', ')}`);
+
+  if (r.workloads.length > 0) {
+    out.push('', 'Workloads');
+    out.push(
+      table(
+        [
+          'workload',
+          'target',
+          'conc',
+          'ops/s',
+          'MB/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'srv RSS MiB',
+          'srv CPU s',
+          'cli CPU s',
+        ],
+        r.workloads.map((w) => [
+          `${w.op} ${formatSize(w.size)}`,
+          w.target,
+          String(w.concurrency),
+          fix(w.opsPerSec, 1),
+          fix(w.mbPerSec, 1),
+          fix(w.p50Ms, 2),
+          fix(w.p99Ms, 2),
+          String(w.errors),
+          fix(w.serverPeakRssMiB, 0),
+          fix(w.serverCpuSeconds, 2),
+          fix(w.clientCpuSeconds, 2),
+        ]),
+      ),
+    );
+  }
+  const ratioCols = [...new Set(r.ratios.flatMap((x) => Object.keys(x.ratios)))];
+  if (ratioCols.length > 0) {
+    out.push('', 'Ratios (op/s; ceiling = baseline-mem for reads, baseline-fsync for writes)');
+    out.push(
+      table(
+        ['workload', ...ratioCols],
+        r.ratios.map((x) => [x.workload, ...ratioCols.map((c) => fix(x.ratios[c], 2))]),
+      ),
+    );
+  }
+  for (const l of r.large) {
+    out.push(
+      '',
+      `Large bucket (${l.target}): ${l.created} of ${l.requested} objects created in ${l.createSeconds.toFixed(1)} s (${l.create.opsPerSec.toFixed(0)} PUT/s, ${l.create.errors} errors)`,
+    );
+    const row = (name: string, p: PageTimes) => [
+      name,
+      String(p.pages),
+      fix(p.keysPerPage, 0),
+      fix(p.meanMs, 2),
+      fix(p.p50Ms, 2),
+      fix(p.maxMs, 2),
+    ];
+    out.push(
+      table(
+        ['ListObjectsV2', 'pages', 'entries/page', 'mean ms', 'p50 ms', 'max ms'],
+        [
+          row('from start', l.listFromStart),
+          row('from middle', l.listFromMiddle),
+          row('delimiter /', l.listDelimiter),
+        ],
+      ),
+    );
+    out.push(
+      `4 KiB PUT: ${l.put4kEmpty.opsPerSec.toFixed(0)} op/s into the empty bucket, ` +
+        `${l.put4k.opsPerSec.toFixed(0)} op/s at this size (${fix(l.put4kFlatRatio, 2)} x)`,
+    );
+  }
+  for (const m of r.memory) {
+    out.push(
+      '',
+      `Memory (${m.target}): idle ${fix(m.idleRssMiB, 0)} MiB; ${m.uploads} concurrent ${formatSize(m.size)} PUTs: peak RSS ${fix(m.peakRssMiB, 0)} MiB, ${m.run.mbPerSec.toFixed(0)} MB/s, ${m.run.errors} errors`,
+    );
+  }
+  if (r.cores.length > 0) {
+    out.push('', 'Cores (256 MiB PUTs, drives on /dev/shm)');
+    out.push(
+      table(
+        ['target', '1x MB/s', '4x MB/s', 'speedup', 'CPU/wall 1x', 'CPU/wall 4x'],
+        r.cores.map((c) => [
+          c.target,
+          fix(c.one.mbPerSec, 0),
+          fix(c.four.mbPerSec, 0),
+          fix(c.speedup, 2),
+          fix(c.coresBusyOne, 2),
+          fix(c.coresBusyFour, 2),
+        ]),
+      ),
+    );
+  }
+  if (r.micro !== undefined) {
+    out.push('', 'Codec and hashes (one core, MB/s of object data)');
+    out.push(
+      table(
+        ['primitive', 'MB/s'],
+        r.micro.results.map((m) => [m.name, fix(m.mbPerSec, 0)]),
+      ),
+    );
+    out.push(
+      `RS encode / MD5 = ${fix(r.micro.rsEncodeOverMd5, 2)}; RS reconstruct / MD5 = ${fix(r.micro.rsReconstructOverMd5, 2)}`,
+    );
+  }
+  return out.join('\n');
+}
+
+function fix(n: number | undefined, digits: number): string {
+  return n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // Numbers line up on the right, words on the left.
+  const numeric = head.map((_, i) => rows.every((r) => /^(-|-?[\d.]+)$/.test(r[i] ?? '-')));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
