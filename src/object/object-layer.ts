@@ -104,6 +104,11 @@ export interface ReadObjectOptions {
 
 export interface ObjectReader {
   info: ObjectInfo;
+  /**
+   * Present when opened with `partNumber`: where that part's bytes sit in the whole object
+   * (for Content-Range). `read()` then returns that part, and a `range` is relative to the part.
+   */
+  partRange?: ByteRange;
   /** Bytes of the version `info` describes; the whole object when `range` is absent. */
   read(range?: ByteRange): Readable;
 }

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DriveError } from './errors.js';
+import { LocalDrive } from './local-drive.js';
+
+const root = await mkdtemp(join(tmpdir(), 'cairn-drive-'));
+after(() => rm(root, { recursive: true, force: true }));
+const ref = { bucketId: '0123456789abcdef', dataId: 'aa'.repeat(16) };
+
+test('metadata commits are atomic batches and scans come back sorted within bounds', async () => {
+  const d = await LocalDrive.open(join(root, 'm'));
+  const key = (s: string) => Buffer.from(s);
+  await Promise.all(
+    ['b', 'a', 'c', 'd'].map((k) =>
+      d.metaCommit([{ op: 'put', table: 'objects', key: key(k), value: key(`v${k}`) }]),
+    ),
+  );
+  await d.metaCommit([
+    { op: 'del', table: 'objects', key: key('c') },
+    { op: 'put', table: 'refs', key: key('x'), value: key('1') },
+  ]);
+  const all = await d.metaScan('objects', { start: key('a'), limit: 10 });
+  assert.deepEqual(
+    all.map((e) => e.key.toString()),
+    ['a', 'b', 'd'],
+  );
+  const page = await d.metaScan('objects', {
+    start: key('a'),
+    startExclusive: true,
+    end: key('d'),
+    limit: 10,
+  });
+  assert.deepEqual(
+    page.map((e) => e.key.toString()),
+    ['b'],
+  );
+  assert.equal((await d.metaGet('refs', key('x')))?.toString(), '1');
+  assert.equal(await d.metaGet('objects', key('c')), undefined);
+  await d.close();
+  const again = await LocalDrive.open(join(root, 'm'));
+  assert.equal((await again.metaGet('objects', key('d')))?.toString(), 'vd');
+  await again.close();
+});
+
+test('shard files are written in the temp area, then moved under the data id', async () => {
+  const d = await LocalDrive.open(join(root, 's'));
+  const w = await d.createTempFile('bb'.repeat(16), 'part.1');
+  await w.write([Buffer.from('hello '), Buffer.from('world')]);
+  await w.finish();
+  await d.commitTemp('bb'.repeat(16), ref);
+  assert.deepEqual(await readdir(join(root, 's', '.cairn.sys', 'tmp')), []);
+  const r = await d.openDataFile(ref, 'part.1');
+  assert.equal((await r.read(6, 100)).toString(), 'world');
+  await r.close();
+  // a second temp dir moves into the existing data dir (another part of an upload)
+  const w2 = await d.createTempFile('cc'.repeat(16), 'part.2');
+  await w2.write([Buffer.from('x')]);
+  await w2.finish();
+  await d.commitTemp('cc'.repeat(16), ref);
+  assert.deepEqual((await readdir(join(root, 's', 'data', ref.bucketId, 'aa', ref.dataId))).sort(), [
+    'part.1',
+    'part.2',
+  ]);
+  await assert.rejects(
+    d.openDataFile(ref, 'part.9'),
+    (e: unknown) => e instanceof DriveError && e.kind === 'FileNotFound',
+  );
+  await d.close();
+});
+
+test('ids and file names that could escape the drive are refused', async () => {
+  const d = await LocalDrive.open(join(root, 'p'));
+  await assert.rejects(d.createTempFile('../../etc', 'x'), DriveError);
+  await assert.rejects(d.openDataFile(ref, '../x'), DriveError);
+  await assert.rejects(d.openDataFile({ bucketId: '..', dataId: ref.dataId }, 'part.1'), DriveError);
+  await d.close();
+});
+
+test('sweep removes old temp entries and unreferenced data dirs, keeping referenced ones', async () => {
+  const d = await LocalDrive.open(join(root, 'w'));
+  for (const id of ['dd'.repeat(16), 'ee'.repeat(16)]) {
+    const w = await d.createTempFile(id, 'part.1');
+    await w.finish();
+    await d.commitTemp(id, { bucketId: ref.bucketId, dataId: id });
+  }
+  const stale = await d.createTempFile('ff'.repeat(16), 'part.1');
+  await stale.finish();
+  await d.metaCommit([
+    { op: 'put', table: 'refs', key: Buffer.from('dd'.repeat(16)), value: Buffer.from('{}') },
+  ]);
+  const past = new Date(Date.now() - 60_000);
+  for (const p of [
+    join(root, 'w', '.cairn.sys', 'tmp', 'ff'.repeat(16)),
+    join(root, 'w', 'data', ref.bucketId, 'dd', 'dd'.repeat(16)),
+    join(root, 'w', 'data', ref.bucketId, 'ee', 'ee'.repeat(16)),
+  ])
+    await utimes(p, past, past);
+  assert.equal(await d.sweep(new Date()), 2);
+  assert.deepEqual(await readdir(join(root, 'w', 'data', ref.bucketId, 'dd')), ['dd'.repeat(16)]);
+  assert.deepEqual(await readdir(join(root, 'w', 'data', ref.bucketId, 'ee')), []);
+  await d.close();
+});

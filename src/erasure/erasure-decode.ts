@@ -1,0 +1,138 @@
+import type { ShardReader } from '../drive/drive.js';
+import { BITROT_HASH_SIZE, bitrotHash } from './bitrot.js';
+import type { ErasureLayout } from './erasure-layout.js';
+import { ErasureReadQuorum } from './errors.js';
+import type { ReedSolomon } from './reed-solomon.js';
+import { shardSizeFor } from './reed-solomon.js';
+
+export interface DecodeOptions {
+  layout: ErasureLayout;
+  codec: ReedSolomon;
+  /** Bytes of this part (or object) the shard files encode. */
+  size: number;
+  /** First and last byte to return, inclusive, within the part. */
+  start: number;
+  end: number;
+  /** Opens the shard with this index (0..data+parity-1); rejects when it is unavailable. */
+  openShard: (shardIndex: number) => Promise<ShardReader>;
+  /** Told once per shard found missing, short or corrupt (to queue healing). */
+  onDamage?: (shardIndex: number, reason: string) => void;
+}
+
+/**
+ * Yields the bytes `start..end` of an erasure-coded part, block by block. Reads only the data shards
+ * that cover the range, verifies every shard block's bitrot hash, and on a missing, short or corrupt
+ * shard reads further shards (parity included) and reconstructs. Memory: about one block.
+ */
+export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> {
+  const { layout, codec } = opts;
+  const k = layout.data;
+  const total = k + layout.parity;
+  const stride = BITROT_HASH_SIZE + shardSizeFor(layout.blockSize, k);
+  const readers = new Map<number, Promise<ShardReader>>();
+  const bad = new Set<number>();
+
+  const markBad = (i: number, reason: string) => {
+    if (bad.has(i)) return;
+    bad.add(i);
+    opts.onDamage?.(i, reason);
+  };
+
+  const readShard = async (i: number, block: number, s: number): Promise<Buffer | undefined> => {
+    if (bad.has(i)) return undefined;
+    try {
+      let r = readers.get(i);
+      if (!r) {
+        r = opts.openShard(i);
+        readers.set(i, r);
+      }
+      const buf = await (await r).read(block * stride, BITROT_HASH_SIZE + s);
+      if (buf.length < BITROT_HASH_SIZE + s) {
+        markBad(i, 'short shard file');
+        return undefined;
+      }
+      const shard = buf.subarray(BITROT_HASH_SIZE);
+      const hash = await bitrotHash(shard);
+      if (!hash.equals(buf.subarray(0, BITROT_HASH_SIZE))) {
+        markBad(i, 'bitrot hash mismatch');
+        return undefined;
+      }
+      return shard;
+    } catch (err) {
+      markBad(i, err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  };
+
+  try {
+    if (opts.end < opts.start) return;
+    const firstBlock = Math.floor(opts.start / layout.blockSize);
+    const lastBlock = Math.floor(opts.end / layout.blockSize);
+    for (let b = firstBlock; b <= lastBlock; b++) {
+      const blockStart = b * layout.blockSize;
+      const blockLen = Math.min(layout.blockSize, opts.size - blockStart);
+      const s = shardSizeFor(blockLen, k);
+      const from = Math.max(opts.start, blockStart) - blockStart;
+      const to = Math.min(opts.end, blockStart + blockLen - 1) - blockStart;
+      const firstShard = Math.floor(from / s);
+      const lastShard = Math.floor(to / s);
+
+      const got = new Map<number, Buffer>();
+      const wanted: number[] = [];
+      for (let i = firstShard; i <= lastShard; i++) wanted.push(i);
+      const first = await Promise.all(wanted.map((i) => readShard(i, b, s)));
+      first.forEach((buf, j) => {
+        if (buf) got.set(wanted[j] as number, buf);
+      });
+
+      if (got.size < wanted.length) {
+        // Gather k good shards of this block, data shards first, then parity.
+        const candidates: number[] = [];
+        for (let i = 0; i < total; i++) if (!got.has(i) && !wanted.includes(i)) candidates.push(i);
+        while (got.size < k) {
+          const live = candidates.filter((i) => !bad.has(i) && !got.has(i));
+          if (live.length === 0) break;
+          const batch = live.slice(0, k - got.size);
+          const res = await Promise.all(batch.map((i) => readShard(i, b, s)));
+          res.forEach((buf, j) => {
+            if (buf) got.set(batch[j] as number, buf);
+          });
+          for (const i of batch) if (!got.has(i)) bad.add(i);
+        }
+        if (got.size < k)
+          throw new ErasureReadQuorum(`block ${b}: only ${got.size} of ${total} shards readable, need ${k}`);
+        const data = Buffer.alloc(s * k);
+        const parity = Buffer.alloc(s * layout.parity);
+        const present: boolean[] = new Array(total).fill(false);
+        for (const [i, buf] of got) {
+          buf.copy(i < k ? data : parity, (i < k ? i : i - k) * s);
+          present[i] = true;
+        }
+        const targets = wanted.filter((i) => !got.has(i));
+        await codec.reconstruct(data, parity, s, present, targets);
+        for (const i of targets) got.set(i, data.subarray(i * s, (i + 1) * s));
+      }
+
+      for (const i of wanted) {
+        const shard = got.get(i) as Buffer;
+        const lo = Math.max(from - i * s, 0);
+        const hi = Math.min(to - i * s + 1, s);
+        if (hi > lo) yield shard.subarray(lo, hi);
+      }
+    }
+  } finally {
+    for (const r of readers.values()) {
+      r.then((x) => x.close()).catch(() => {});
+    }
+  }
+}
+
+/** A ShardReader over bytes held in memory (an inline shard from a metadata record). */
+export function memoryShardReader(bytes: Buffer): ShardReader {
+  return {
+    async read(position, length) {
+      return bytes.subarray(position, position + length);
+    },
+    async close() {},
+  };
+}

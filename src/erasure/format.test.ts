@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { StorageConfigError } from '../drive/errors.js';
+import { drivePaths, tempRoot } from '../object/test-support.js';
+import { openSetDrives } from './format.js';
+
+const tmp = await tempRoot();
+after(() => tmp.cleanup());
+let n = 0;
+
+async function formatted(count: number, parity?: number) {
+  const drives = drivePaths(join(tmp.root, `s${n++}`), count);
+  const set = await openSetDrives(drives, parity);
+  await Promise.all(set.drives.map((d) => d.close()));
+  return { drives, set };
+}
+
+async function openAndClose(drives: string[], parity?: number) {
+  const set = await openSetDrives(drives, parity);
+  await Promise.all(set.drives.map((d) => d.close()));
+  return set;
+}
+
+function configError(pattern: RegExp) {
+  return (err: unknown) => err instanceof StorageConfigError && pattern.test(err.message);
+}
+
+test('first start formats every drive with one deployment id and the default parity', async () => {
+  const { drives, set } = await formatted(6);
+  assert.equal(set.format.parity, 3);
+  const formats = await Promise.all(
+    drives.map(async (d) => JSON.parse(await readFile(join(d, '.cairn.sys', 'format.json'), 'utf8'))),
+  );
+  assert.equal(new Set(formats.map((f) => f.deploymentId)).size, 1);
+  formats.forEach((f, i) => {
+    assert.equal(f.index, i);
+    assert.equal(f.uuid, f.drives[i]);
+  });
+  const again = await openAndClose(drives);
+  assert.equal(again.format.deploymentId, formats[0].deploymentId);
+});
+
+test('default parity follows MinIO and too much parity is refused', async () => {
+  for (const [count, parity] of [
+    [1, 0],
+    [2, 1],
+    [3, 1],
+    [4, 2],
+    [5, 2],
+    [7, 3],
+    [8, 4],
+    [16, 4],
+  ]) {
+    assert.equal((await formatted(count as number)).set.format.parity, parity, `${count} drives`);
+  }
+  await assert.rejects(formatted(4, 3), configError(/more than half/));
+  await assert.rejects(formatted(1, 1), configError(/more than half/));
+  await assert.rejects(formatted(4, -1), StorageConfigError);
+  await assert.rejects(formatted(16, 8), configError(/maximum/));
+});
+
+test('reordered drives are refused, naming the drive', async () => {
+  const { drives } = await formatted(4);
+  const swapped = [drives[1], drives[0], drives[2], drives[3]] as string[];
+  await assert.rejects(openAndClose(swapped), configError(new RegExp(`${drives[1]} is drive #2`)));
+});
+
+test('a drive of another deployment is refused', async () => {
+  const a = await formatted(4);
+  const b = await formatted(4);
+  const mixed = [a.drives[0], a.drives[1], a.drives[2], b.drives[3]] as string[];
+  await assert.rejects(
+    openAndClose(mixed),
+    configError(new RegExp(`${b.drives[3]} belongs to another deployment`)),
+  );
+});
+
+test('a duplicated drive (copied directory) is refused', async () => {
+  const { drives } = await formatted(4);
+  const src = join(drives[0] as string, '.cairn.sys', 'format.json');
+  await rm(drives[1] as string, { recursive: true });
+  await mkdir(join(drives[1] as string, '.cairn.sys'), { recursive: true });
+  await writeFile(join(drives[1] as string, '.cairn.sys', 'format.json'), await readFile(src));
+  await assert.rejects(openAndClose(drives), configError(/duplicate/));
+  await assert.rejects(
+    openSetDrives([drives[0] as string, drives[0] as string]),
+    configError(/listed twice/),
+  );
+});
+
+test('a wiped drive is re-formatted with its old identity when quorum is met', async () => {
+  const { drives } = await formatted(4);
+  const before = JSON.parse(await readFile(join(drives[2] as string, '.cairn.sys', 'format.json'), 'utf8'));
+  await rm(drives[2] as string, { recursive: true });
+  const set = await openAndClose(drives);
+  assert.deepEqual(set.fresh, [2]);
+  const afterFormat = JSON.parse(
+    await readFile(join(drives[2] as string, '.cairn.sys', 'format.json'), 'utf8'),
+  );
+  assert.equal(afterFormat.uuid, before.uuid);
+  assert.equal(afterFormat.index, 2);
+  // three wiped drives of four (parity 2) are too many
+  for (const d of drives.slice(0, 3)) await rm(d, { recursive: true });
+  await assert.rejects(openAndClose(drives), configError(/only 1 of 4 drives are formatted/));
+});
+
+test('a non-empty directory without a format is not taken over', async () => {
+  const drives = drivePaths(join(tmp.root, `s${n++}`), 2);
+  await mkdir(drives[0] as string, { recursive: true });
+  await writeFile(join(drives[0] as string, 'precious.txt'), 'keep me');
+  await assert.rejects(openAndClose(drives), configError(/not empty/));
+});

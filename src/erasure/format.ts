@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { StorageConfigError } from '../drive/errors.js';
+import { LocalDrive, SYS_DIR } from '../drive/local-drive.js';
+import { defaultParity } from './erasure-layout.js';
+import { MAX_PARITY_SHARDS } from './reed-solomon.js';
+
+export const FORMAT_FILE = 'format.json';
+
+/** `.cairn.sys/format.json`: who this drive is and which set it belongs to. */
+export interface FormatFile {
+  version: 1;
+  deploymentId: string;
+  /** Default parity of the deployment (objects record their own). */
+  parity: number;
+  /** uuids of every drive of the set, in order. */
+  drives: string[];
+  /** This drive: its position in `drives` and its uuid. */
+  index: number;
+  uuid: string;
+}
+
+export interface OpenedSet {
+  drives: LocalDrive[];
+  format: Omit<FormatFile, 'index' | 'uuid'>;
+  /** Drives found fresh (missing or empty) and formatted with their expected identity. */
+  fresh: number[];
+}
+
+export function validateParity(parity: number, drives: number): void {
+  if (!Number.isInteger(parity) || parity < 0)
+    throw new StorageConfigError(`parity must be a non-negative integer, got ${parity}`);
+  if (parity > Math.floor(drives / 2))
+    throw new StorageConfigError(`parity ${parity} is more than half of the ${drives} drives`);
+  if (parity > MAX_PARITY_SHARDS)
+    throw new StorageConfigError(`parity ${parity} is above the codec's maximum of ${MAX_PARITY_SHARDS}`);
+}
+
+type DriveState = { kind: 'formatted'; format: FormatFile } | { kind: 'fresh' };
+
+async function inspect(path: string): Promise<DriveState> {
+  let entries: string[];
+  try {
+    entries = await readdir(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'fresh' };
+    throw new StorageConfigError(`drive ${path}: cannot read directory: ${(err as Error).message}`);
+  }
+  if (entries.includes(SYS_DIR)) {
+    let raw: Buffer | undefined;
+    try {
+      raw = await readFile(resolve(path, SYS_DIR, FORMAT_FILE));
+    } catch {
+      raw = undefined;
+    }
+    if (raw) {
+      try {
+        const f = JSON.parse(raw.toString('utf8')) as FormatFile;
+        if (f.version !== 1 || !Array.isArray(f.drives) || typeof f.uuid !== 'string')
+          throw new Error('bad shape');
+        return { kind: 'formatted', format: f };
+      } catch {
+        throw new StorageConfigError(`drive ${path}: ${SYS_DIR}/${FORMAT_FILE} is corrupt`);
+      }
+    }
+  }
+  const other = entries.filter((e) => e !== SYS_DIR && e !== 'lost+found' && e !== 'data');
+  if (other.length > 0)
+    throw new StorageConfigError(
+      `drive ${path} is not empty and holds no ${SYS_DIR}/${FORMAT_FILE}; refusing to use it`,
+    );
+  return { kind: 'fresh' };
+}
+
+/**
+ * Opens the drives of one erasure set. On first start (every drive fresh) formats them all; later
+ * verifies every formatted drive belongs to the same deployment at the same position, and formats
+ * fresh (replaced or wiped) drives with the identity they are expected to have, as long as enough
+ * drives are formatted to read the set. Throws StorageConfigError naming the offending drive.
+ */
+export async function openSetDrives(paths: string[], parity?: number): Promise<OpenedSet> {
+  if (paths.length < 1 || paths.length > 16)
+    throw new StorageConfigError(`an erasure set has 1 to 16 drives, got ${paths.length}`);
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (!isAbsolute(p)) throw new StorageConfigError(`drive ${p}: path must be absolute`);
+    const r = resolve(p);
+    if (seen.has(r)) throw new StorageConfigError(`drive ${p} is listed twice`);
+    seen.add(r);
+  }
+  if (parity !== undefined) validateParity(parity, paths.length);
+
+  const states = await Promise.all(paths.map(inspect));
+  const formatted = states.flatMap((s, i) => (s.kind === 'formatted' ? [{ i, f: s.format }] : []));
+
+  let base: Omit<FormatFile, 'index' | 'uuid'>;
+  if (formatted.length === 0) {
+    const p = parity ?? defaultParity(paths.length);
+    validateParity(p, paths.length);
+    base = { version: 1, deploymentId: randomUUID(), parity: p, drives: paths.map(() => randomUUID()) };
+  } else {
+    // The deployment most drives agree on is the reference; any other is a foreign drive.
+    const votes = new Map<string, number>();
+    for (const { f } of formatted) votes.set(f.deploymentId, (votes.get(f.deploymentId) ?? 0) + 1);
+    const deploymentId = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] as string;
+    const ref = formatted.find((x) => x.f.deploymentId === deploymentId)?.f as FormatFile;
+    base = { version: 1, deploymentId, parity: ref.parity, drives: ref.drives };
+    if (ref.drives.length !== paths.length)
+      throw new StorageConfigError(
+        `the set was formatted with ${ref.drives.length} drives but ${paths.length} were given`,
+      );
+    const uuidsSeen = new Map<string, number>();
+    for (const { i, f } of formatted) {
+      const path = paths[i] as string;
+      if (f.deploymentId !== deploymentId)
+        throw new StorageConfigError(
+          `drive ${path} belongs to another deployment (${f.deploymentId}, expected ${deploymentId})`,
+        );
+      if (f.drives.join() !== ref.drives.join())
+        throw new StorageConfigError(`drive ${path} has a different set layout than the other drives`);
+      const dup = uuidsSeen.get(f.uuid);
+      if (dup !== undefined)
+        throw new StorageConfigError(
+          `drive ${path} is a duplicate of drive ${paths[dup]} (same drive id ${f.uuid})`,
+        );
+      uuidsSeen.set(f.uuid, i);
+      const expectedAt = ref.drives.indexOf(f.uuid);
+      if (expectedAt !== i)
+        throw new StorageConfigError(
+          `drive ${path} is drive #${expectedAt + 1} of the set but was given at position #${i + 1}; drives reordered?`,
+        );
+    }
+    if (parity !== undefined) base.parity = parity;
+    const readQuorum = paths.length - ref.parity;
+    if (formatted.length < readQuorum)
+      throw new StorageConfigError(
+        `only ${formatted.length} of ${paths.length} drives are formatted; at least ${readQuorum} are needed to start`,
+      );
+  }
+
+  const drives = await Promise.all(paths.map((p) => LocalDrive.open(p)));
+  const fresh: number[] = [];
+  try {
+    await Promise.all(
+      states.map(async (s, i) => {
+        if (s.kind === 'formatted') return;
+        fresh.push(i);
+        const f: FormatFile = { ...base, index: i, uuid: base.drives[i] as string };
+        await (drives[i] as LocalDrive).writeSysFile(
+          FORMAT_FILE,
+          Buffer.from(`${JSON.stringify(f, null, 2)}\n`),
+        );
+      }),
+    );
+  } catch (err) {
+    await Promise.all(drives.map((d) => d.close()));
+    throw err;
+  }
+  return { drives, format: base, fresh: fresh.sort((a, b) => a - b) };
+}

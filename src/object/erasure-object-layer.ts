@@ -1,0 +1,426 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
+import { openSetDrives } from '../erasure/format.js';
+import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
+import { HashPool } from '../util/hash-pool.js';
+import { createBodyHasher } from './body-hasher.js';
+import { afterCommit, commitVersionLocked } from './commit-version.js';
+import { DataPins } from './data-pins.js';
+import { ObjectLayerError } from './errors.js';
+import { Healer } from './healer.js';
+import { bucketKey, objectKey } from './index-keys.js';
+import {
+  bucketLockName,
+  LayerContext,
+  type ObjectState,
+  objectLockName,
+  translateError,
+} from './layer-context.js';
+import { listObjects } from './listing.js';
+import { MultipartOps } from './multipart.js';
+import { NamespaceLocks } from './namespace-lock.js';
+import type {
+  BucketInfo,
+  ByteRange,
+  CompleteMultipartOptions,
+  CompletePart,
+  CreateMultipartOptions,
+  ListObjectsOptions,
+  ListObjectsResult,
+  ListPartsOptions,
+  ListPartsResult,
+  ListUploadsOptions,
+  ListUploadsResult,
+  ObjectInfo,
+  ObjectLayer,
+  ObjectReader,
+  PartInfo,
+  PutObjectOptions,
+  PutPartOptions,
+  ReadObjectOptions,
+} from './object-layer.js';
+import { verifyBody } from './put-checks.js';
+
+/** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
+export const INLINE_MAX = 128 * 1024;
+/** Largest single PUT (S3's limit). */
+export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+/** How long an opened-but-unread version's data stays protected from an overwrite's delete. */
+const OPEN_PIN_MS = 60_000;
+
+export interface ObjectLayerOptions {
+  drives: string[];
+  parity?: number;
+  logger?: (msg: string) => void;
+}
+
+/**
+ * Opens the erasure set on `drives` (formatting them on first start) and returns the object layer
+ * over it. Throws StorageConfigError when the drives do not form a valid set.
+ */
+export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectLayer> {
+  const log = opts.logger ?? (() => {});
+  const startedAt = new Date();
+  const opened = await openSetDrives(opts.drives, opts.parity);
+  const set = new ErasureSet(opened.drives, opened.format.parity);
+  const ctx = new LayerContext(set, new NamespaceLocks(), new DataPins(), new HashPool(), log);
+  for (const i of opened.fresh) {
+    if (opened.fresh.length < opened.drives.length)
+      log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
+  }
+  const layer = new ErasureObjectLayer(ctx);
+  layer.startBackground(startedAt, opened.fresh.length > 0 && opened.fresh.length < opened.drives.length);
+  return layer;
+}
+
+/** The ObjectLayer over one erasure set. */
+export class ErasureObjectLayer implements ObjectLayer {
+  private readonly multipart: MultipartOps;
+  private readonly healer: Healer;
+  private sweeping: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly ctx: LayerContext) {
+    this.multipart = new MultipartOps(ctx);
+    this.healer = new Healer(ctx);
+  }
+
+  /** Sweeps stale temp files and unreferenced data left by a crash; heals fresh drives. */
+  startBackground(startedAt: Date, healAll: boolean): void {
+    this.sweeping = this.ctx.set
+      .each((d) => d.sweep(startedAt))
+      .then((res) => {
+        const n = res.reduce((a, r) => a + (r.ok ? r.value : 0), 0);
+        if (n > 0) this.ctx.log(`startup sweep removed ${n} stale entries`);
+      })
+      .catch((err) => this.ctx.log(`startup sweep failed: ${(err as Error).message}`));
+    this.healer.start();
+    if (healAll) this.healer.healEverything();
+  }
+
+  /** Waits for the startup sweep and every queued heal (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.sweeping;
+    await this.healer.idle();
+  }
+
+  // ---- buckets ----
+
+  async makeBucket(bucket: string): Promise<void> {
+    await this.ctx.locks.with(bucketLockName(bucket), true, async () => {
+      try {
+        await this.ctx.bucket(bucket);
+        throw new ObjectLayerError('BucketAlreadyOwnedByYou', `bucket ${bucket} already exists`);
+      } catch (err) {
+        if (!(err instanceof ObjectLayerError) || err.kind !== 'NoSuchBucket') throw err;
+      }
+      const rec = { id: randomBytes(8).toString('hex'), created: Date.now() };
+      const value = Buffer.from(JSON.stringify(rec));
+      const ok = await this.ctx.set.commit(() => [
+        { op: 'put', table: 'buckets', key: bucketKey(bucket), value },
+      ]);
+      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
+        await this.ctx.set.commit((d) =>
+          ok[d] ? [{ op: 'del', table: 'buckets', key: bucketKey(bucket) }] : undefined,
+        );
+        throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be created on enough drives`);
+      }
+      this.ctx.rememberBucket(bucket, rec);
+    });
+  }
+
+  async getBucketInfo(bucket: string): Promise<BucketInfo> {
+    const rec = await this.ctx.bucket(bucket);
+    return { name: bucket, created: new Date(rec.created) };
+  }
+
+  async listBuckets(): Promise<BucketInfo[]> {
+    const scans = await this.ctx.set.each((d) =>
+      d.metaScan('buckets', { start: Buffer.alloc(0), limit: 1_000_000 }),
+    );
+    const byName = new Map<string, BucketInfo>();
+    for (const s of scans) {
+      if (!s.ok) continue;
+      for (const e of s.value) {
+        const name = e.key.toString('utf8');
+        if (byName.has(name)) continue;
+        const rec = JSON.parse(e.value.toString('utf8')) as { created: number };
+        byName.set(name, { name, created: new Date(rec.created) });
+      }
+    }
+    return [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    await this.ctx.locks.with(bucketLockName(bucket), true, async () => {
+      const b = await this.ctx.bucket(bucket);
+      const prefix = Buffer.from(b.id);
+      const end = Buffer.from(`${b.id}\uffff`);
+      for (const table of ['objects', 'uploads'] as const) {
+        const scans = await this.ctx.set.each((d) => d.metaScan(table, { start: prefix, end, limit: 1 }));
+        if (scans.some((s) => s.ok && s.value.length > 0))
+          throw new ObjectLayerError('BucketNotEmpty', `bucket ${bucket} is not empty`);
+      }
+      const ok = await this.ctx.set.commit(() => [{ op: 'del', table: 'buckets', key: bucketKey(bucket) }]);
+      this.ctx.rememberBucket(bucket, undefined);
+      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
+        throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be deleted on enough drives`);
+    });
+  }
+
+  // ---- objects ----
+
+  async putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo> {
+    const b = await this.ctx.bucket(bucket);
+    if (!Number.isSafeInteger(opts.size) || opts.size < 0)
+      throw new ObjectLayerError('InvalidArgument', `invalid object size ${opts.size}`);
+    if (opts.size > MAX_PUT_SIZE)
+      throw new ObjectLayerError(
+        'EntityTooLarge',
+        `object of ${opts.size} bytes exceeds the single PUT limit`,
+      );
+    const set = this.ctx.set;
+    const layout = set.newLayout(key);
+    const inline = opts.size <= INLINE_MAX;
+    const hasher = createBodyHasher(opts.checksum?.algorithm, opts.size, this.ctx.pool);
+    let written: WrittenData;
+    try {
+      written = await set.writeData(body, {
+        layout,
+        inline,
+        file: 'part.1',
+        onData: (c) => hasher.update(c),
+        maxBytes: opts.size,
+        onTooLong: () =>
+          new ObjectLayerError('InvalidArgument', `body is longer than the declared ${opts.size} bytes`),
+      });
+    } catch (err) {
+      hasher.close();
+      body.resume();
+      throw translateError(err);
+    }
+    const dataId = randomId();
+    const ref = { bucketId: b.id, dataId };
+    let dataCommitted = false;
+    try {
+      const digests = await verifyBody(written.size, opts.size, await hasher.digest(), opts);
+      if (!inline) {
+        await set.commitData(written, ref, set.writeQuorum(layout));
+        dataCommitted = true;
+      }
+      const rec: ObjectRecord = {
+        size: written.size,
+        etag: digests.md5.toString('hex'),
+        mtime: 0,
+        meta: { ...opts.metadata },
+        dataId,
+        inline,
+        layout,
+        multipart: false,
+        parts: [],
+      };
+      if (digests.checksum && opts.checksum)
+        rec.checksum = { algorithm: opts.checksum.algorithm, value: digests.checksum, type: 'FULL_OBJECT' };
+      rec.parts = [{ n: 1, size: rec.size, etag: rec.etag, file: 'part.1' }];
+      const committed = await this.commitVersion(bucket, b.id, key, rec, written, opts);
+      return this.ctx.toInfo(bucket, key, committed);
+    } catch (err) {
+      if (dataCommitted) await set.deleteData(ref);
+      else if (!inline) await set.discardTemp(written.tmpId);
+      throw translateError(err);
+    }
+  }
+
+  /** Commits `rec` under the key's write lock, then deletes what it replaced. */
+  private async commitVersion(
+    bucket: string,
+    bucketId: string,
+    key: string,
+    rec: ObjectRecord,
+    written: WrittenData,
+    cond: { ifMatch?: string; ifNoneMatch?: string },
+  ): Promise<ObjectRecord> {
+    const res = await this.ctx.withObjectWrite(bucket, key, () =>
+      commitVersionLocked(this.ctx, bucketId, key, rec, written, cond),
+    );
+    await afterCommit(this.ctx, bucket, key, bucketId, res);
+    return res.rec;
+  }
+
+  async getObjectInfo(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectInfo> {
+    const { info } = await this.openObject(bucket, key, opts);
+    return info;
+  }
+
+  async openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader> {
+    const b = await this.ctx.bucket(bucket);
+    const state = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
+      try {
+        return await this.ctx.objectState(b.id, key);
+      } catch (err) {
+        throw translateError(err);
+      }
+    });
+    const rec = state.current;
+    if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
+    if (state.agree.some((a, d) => !a && this.ctx.set.drives[d])) this.ctx.queueHeal(bucket, key);
+
+    let partOffset = 0;
+    let partSize = rec.size;
+    const reader: ObjectReader = { info: this.ctx.toInfo(bucket, key, rec), read: () => Readable.from([]) };
+    if (opts?.partNumber !== undefined) {
+      const n = opts.partNumber;
+      const idx = rec.parts.findIndex((p) => p.n === n);
+      if (!Number.isInteger(n) || n < 1 || idx < 0)
+        throw new ObjectLayerError(
+          'InvalidRange',
+          `part ${n} does not exist (the object has ${rec.parts.length})`,
+        );
+      for (let i = 0; i < idx; i++) partOffset += (rec.parts[i] as { size: number }).size;
+      partSize = (rec.parts[idx] as { size: number }).size;
+      reader.partRange = { start: partOffset, end: partOffset + partSize - 1 };
+    }
+    // Protect the version's files from an overwrite until the caller reads it (or gives up).
+    const releaseOpen = this.ctx.pins.pin(rec.dataId);
+    const timer = setTimeout(releaseOpen, OPEN_PIN_MS);
+    timer.unref();
+
+    reader.read = (range?: ByteRange) => {
+      let start = partOffset;
+      let end = partOffset + partSize - 1;
+      if (range) {
+        if (!(range.start >= 0 && range.start <= range.end && range.end < partSize))
+          throw new ObjectLayerError(
+            'InvalidRange',
+            `range ${range.start}-${range.end} outside 0-${partSize - 1}`,
+          );
+        start = partOffset + range.start;
+        end = partOffset + range.end;
+      }
+      const release = this.ctx.pins.pin(rec.dataId);
+      const stream = Readable.from(this.readVersion(bucket, key, b.id, rec, start, end), {
+        objectMode: false,
+        highWaterMark: 256 * 1024,
+      });
+      stream.once('close', () => {
+        release();
+        releaseOpen();
+        clearTimeout(timer);
+      });
+      return stream;
+    };
+    return reader;
+  }
+
+  private async *readVersion(
+    bucket: string,
+    key: string,
+    bucketId: string,
+    rec: ObjectRecord,
+    start: number,
+    end: number,
+  ): AsyncGenerator<Buffer> {
+    let offset = 0;
+    try {
+      for (const part of rec.parts) {
+        const pStart = offset;
+        const pEnd = offset + part.size - 1;
+        offset += part.size;
+        if (pEnd < start || part.size === 0) continue;
+        if (pStart > end) break;
+        yield* this.ctx.set.readPart(
+          bucketId,
+          rec,
+          part,
+          Math.max(start, pStart) - pStart,
+          Math.min(end, pEnd) - pStart,
+          (drive, reason) => {
+            this.ctx.log(
+              `${bucket}/${key}: shard on drive ${drive} unusable (${reason}); queued for healing`,
+            );
+            this.ctx.queueHeal(bucket, key, drive);
+          },
+        );
+      }
+    } catch (err) {
+      throw translateError(err);
+    }
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    const b = await this.ctx.bucket(bucket);
+    let state: ObjectState = { perDrive: [], agree: [] };
+    await this.ctx.withObjectWrite(bucket, key, async () => {
+      const res = await this.ctx.set.readAll('objects', objectKey(b.id, key));
+      state = {
+        perDrive: res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined)),
+        agree: [],
+      };
+      if (!state.perDrive.some(Boolean)) return;
+      const okey = objectKey(b.id, key);
+      const ok = await this.ctx.set.commit((d) => {
+        const prev = state.perDrive[d];
+        if (!prev) return undefined;
+        return [{ op: 'del', table: 'objects', key: okey }, ...this.ctx.dropVersionOps(prev)];
+      });
+      const failed = ok.filter((c, d) => !c && state.perDrive[d]).length;
+      const online = this.ctx.set.drives.filter(Boolean).length;
+      if (online - failed < this.ctx.metaWriteQuorum)
+        throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
+    });
+    await this.ctx.deleteVersionsData(b.id, state.perDrive);
+  }
+
+  listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {
+    return listObjects(this.ctx, bucket, opts);
+  }
+
+  // ---- multipart ----
+
+  createMultipartUpload(bucket: string, key: string, opts: CreateMultipartOptions): Promise<string> {
+    return this.multipart.create(bucket, key, opts);
+  }
+
+  uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: PutPartOptions,
+  ): Promise<PartInfo> {
+    return this.multipart.uploadPart(bucket, key, uploadId, partNumber, body, opts);
+  }
+
+  completeMultipartUpload(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: CompletePart[],
+    opts: CompleteMultipartOptions,
+  ): Promise<ObjectInfo> {
+    return this.multipart.complete(bucket, key, uploadId, parts, opts);
+  }
+
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    return this.multipart.abort(bucket, key, uploadId);
+  }
+
+  listParts(bucket: string, key: string, uploadId: string, opts: ListPartsOptions): Promise<ListPartsResult> {
+    return this.multipart.listParts(bucket, key, uploadId, opts);
+  }
+
+  listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    return this.multipart.listUploads(bucket, opts);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.healer.stop();
+    await this.idle().catch(() => {});
+    await this.ctx.pool?.close();
+    await Promise.all(this.ctx.set.drives.map((d) => d?.close()));
+  }
+}

@@ -1,0 +1,192 @@
+import type { MetaOp, ShardWriter } from '../drive/drive.js';
+import { encodeStream, MemoryShardWriter } from '../erasure/erasure-encode.js';
+import { randomId, verifyShards } from '../erasure/erasure-set.js';
+import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
+import { idKey, keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
+import { type DataOwner, type LayerContext, objectLockName } from './layer-context.js';
+import { mergedScan } from './merged-scan.js';
+
+/**
+ * Background healing, one object at a time: rebuilds the shards (and records) of drives that miss
+ * an object's current version or were found holding a damaged shard of it. Shards are recomputed by
+ * decoding the object from the healthy drives and re-encoding with the same layout (the encoding
+ * is deterministic), written to temp files on the target drives and committed like a PUT.
+ */
+export class Healer {
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private sweep: Promise<void> | undefined;
+
+  constructor(private readonly ctx: LayerContext) {}
+
+  start(): void {
+    this.ctx.onHealQueued = () => this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ctx.onHealQueued = undefined;
+  }
+
+  async idle(): Promise<void> {
+    await this.sweep;
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = (async () => {
+      // Let the request that queued the heal finish first.
+      await new Promise((r) => setImmediate(r));
+      while (!this.stopped) {
+        const next = this.ctx.healQueue.entries().next();
+        if (next.done) break;
+        const [id, { bucket, key, drives }] = next.value;
+        this.ctx.healQueue.delete(id);
+        await this.healObject(bucket, key, drives, true).catch((err) =>
+          this.ctx.log(`heal of ${bucket}/${key} failed: ${(err as Error).message}`),
+        );
+      }
+    })().finally(() => {
+      this.running = undefined;
+      if (this.ctx.healQueue.size > 0 && !this.stopped) this.kick();
+    });
+  }
+
+  /** Walks every object of every bucket and heals what a fresh (replaced) drive lacks. */
+  healEverything(): void {
+    this.sweep = (async () => {
+      const buckets = await this.ctx.set.each((d) =>
+        d.metaScan('buckets', { start: Buffer.alloc(0), limit: 100_000 }),
+      );
+      const names = new Set<string>();
+      for (const s of buckets) if (s.ok) for (const e of s.value) names.add(e.key.toString('utf8'));
+      for (const bucket of names) {
+        const b = await this.ctx.bucket(bucket);
+        let start = objectKey(b.id, '');
+        let exclusive = false;
+        const end = prefixEnd(Buffer.from(b.id)) as Buffer;
+        for (;;) {
+          if (this.stopped) return;
+          const page = await mergedScan(this.ctx.set, 'objects', start, exclusive, end, 500);
+          for (const e of page) {
+            await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) =>
+              this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`),
+            );
+            start = e.key;
+            exclusive = true;
+          }
+          if (page.length < 500) break;
+        }
+      }
+    })().catch((err) => this.ctx.log(`heal sweep failed: ${(err as Error).message}`));
+  }
+
+  /**
+   * Heals one object onto drives lacking its current version, `damaged` drives, and (when `deep`)
+   * drives where a full read of their shards finds a missing, short or corrupt block.
+   */
+  async healObject(bucket: string, key: string, damaged: number[], deep: boolean): Promise<void> {
+    const { ctx } = this;
+    const set = ctx.set;
+    const b = await ctx.bucket(bucket);
+    const state = await ctx.locks.with(objectLockName(bucket, key), false, () => ctx.objectState(b.id, key));
+    const rec = state.current;
+    if (!rec) return;
+    const targets = set.drives.map((d, i) => d !== undefined && (!state.agree[i] || damaged.includes(i)));
+    if (deep) {
+      const checks = await Promise.all(
+        set.drives.map((_, i) => (targets[i] || !state.agree[i] ? true : verifyShards(set, b.id, rec, i))),
+      );
+      checks.forEach((good, i) => {
+        if (!good && set.drives[i]) targets[i] = true;
+      });
+    }
+    if (!targets.some(Boolean)) return;
+    const ref = { bucketId: b.id, dataId: rec.dataId };
+    const tmpId = randomId();
+    const codec = set.codec(rec.layout.data, rec.layout.parity);
+    const inlineWriters: (MemoryShardWriter | undefined)[] = set.drives.map(() => undefined);
+    let ok = [...targets];
+    try {
+      for (const part of rec.parts) {
+        let writers: (ShardWriter | undefined)[];
+        if (rec.inline) {
+          writers = set.drives.map((_, i) => {
+            if (!ok[i]) return undefined;
+            const w = new MemoryShardWriter();
+            inlineWriters[i] = w;
+            return w;
+          });
+        } else {
+          const opened = await set.each(async (d, i) =>
+            ok[i] ? d.createTempFile(tmpId, part.file) : undefined,
+          );
+          writers = opened.map((r) => (r.ok ? r.value : undefined));
+        }
+        const source = part.size > 0 ? set.readPart(b.id, rec, part, 0, part.size - 1) : emptySource();
+        let finished: boolean[];
+        try {
+          const { failed } = await encodeStream(source, {
+            layout: rec.layout,
+            codec,
+            writers,
+            writeQuorum: 1,
+            onData: () => {},
+            maxBytes: part.size,
+            onTooLong: () => new Error('decoded part is longer than recorded'),
+          });
+          finished = await Promise.all(
+            writers.map(async (w, i) => {
+              if (!w || failed[i]) return false;
+              try {
+                await w.finish();
+                return true;
+              } catch {
+                await w.abort();
+                return false;
+              }
+            }),
+          );
+        } catch (err) {
+          await Promise.all(writers.map((w) => w?.abort()));
+          throw err;
+        }
+        ok = ok.map((o, i) => o && (finished[i] as boolean));
+      }
+      if (!rec.inline) {
+        const moved = await set.each(async (d, i) => {
+          if (!ok[i]) return false;
+          await d.commitTemp(tmpId, ref);
+          return true;
+        });
+        ok = ok.map((o, i) => o && moved[i]?.ok === true && moved[i].value);
+      }
+    } finally {
+      if (!rec.inline) await set.discardTemp(tmpId);
+    }
+    await ctx.locks.with(objectLockName(bucket, key), true, async () => {
+      const now = await ctx.objectState(b.id, key);
+      if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
+      const value = encodeRecord(rec);
+      const owner: DataOwner = { bucketId: b.id, key };
+      await set.commit((d) => {
+        if (!ok[d]) return undefined;
+        const ops: MetaOp[] = [
+          { op: 'put', table: 'objects', key: objectKey(b.id, key), value },
+          { op: 'put', table: 'refs', key: idKey(rec.dataId), value: Buffer.from(JSON.stringify(owner)) },
+        ];
+        const shard = inlineWriters[d]?.bytes();
+        if (rec.inline && shard && shard.length > 0)
+          ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
+        const prev: ObjectRecord | undefined = now.perDrive[d];
+        if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
+        return ops;
+      });
+    });
+    const healed = ok.filter(Boolean).length;
+    if (healed > 0) ctx.log(`healed ${bucket}/${key} on ${healed} drive(s)`);
+  }
+}
+
+async function* emptySource(): AsyncGenerator<Buffer> {}

@@ -1,0 +1,201 @@
+import type { MetaOp } from '../drive/drive.js';
+import { writeQuorum } from '../erasure/erasure-layout.js';
+import { type ErasureSet, pickRecord } from '../erasure/erasure-set.js';
+import { ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
+import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
+import type { HashPool } from '../util/hash-pool.js';
+import type { DataPins } from './data-pins.js';
+import { ObjectLayerError } from './errors.js';
+import { bucketKey, idKey, objectKey } from './index-keys.js';
+import type { NamespaceLocks } from './namespace-lock.js';
+import type { ObjectInfo, StoredChecksum } from './object-layer.js';
+
+export interface BucketRecord {
+  id: string;
+  /** ms since the epoch */
+  created: number;
+}
+
+/** Owner of a data id, stored in the `refs` table so the startup sweep knows what is live. */
+export interface DataOwner {
+  bucketId: string;
+  key: string;
+  uploadId?: string;
+}
+
+/** The per-drive view of one object key, and the version quorum agreed on. */
+export interface ObjectState {
+  perDrive: (ObjectRecord | undefined)[];
+  current?: ObjectRecord;
+  /** Drives holding `current`. */
+  agree: boolean[];
+}
+
+export function translateError(err: unknown): unknown {
+  if (err instanceof ErasureWriteQuorum) return new ObjectLayerError('WriteQuorum', err.message);
+  if (err instanceof ErasureReadQuorum) return new ObjectLayerError('ReadQuorum', err.message);
+  return err;
+}
+
+export function bucketLockName(bucket: string): string {
+  return `\u0000b/${bucket}`;
+}
+
+export function objectLockName(bucket: string, key: string): string {
+  return `${bucket}/${key}`;
+}
+
+/** State and helpers shared by the object layer's operation modules. */
+export class LayerContext {
+  private readonly buckets = new Map<string, BucketRecord>();
+  /** Objects that a read found damaged or stale on some drives, waiting for the healer. */
+  readonly healQueue = new Map<string, { bucket: string; key: string; drives: number[] }>();
+  onHealQueued: (() => void) | undefined;
+
+  constructor(
+    readonly set: ErasureSet,
+    readonly locks: NamespaceLocks,
+    readonly pins: DataPins,
+    readonly pool: HashPool | undefined,
+    readonly log: (msg: string) => void,
+  ) {}
+
+  /**
+   * Runs `fn` holding the key's write lock and the bucket's read lock (so the bucket cannot be
+   * deleted under a commit), after checking the bucket still exists.
+   */
+  async withObjectWrite<T>(bucket: string, key: string, fn: () => Promise<T>): Promise<T> {
+    const releaseBucket = await this.locks.read(bucketLockName(bucket));
+    const release = await this.locks.write(objectLockName(bucket, key));
+    try {
+      await this.bucket(bucket);
+      return await fn();
+    } catch (err) {
+      throw translateError(err);
+    } finally {
+      release();
+      releaseBucket();
+    }
+  }
+
+  /** Quorums for set-wide records (buckets, uploads): the deployment's default layout. */
+  get metaReadQuorum(): number {
+    return this.set.size - this.set.parity;
+  }
+
+  get metaWriteQuorum(): number {
+    return writeQuorum(this.set.size - this.set.parity, this.set.parity);
+  }
+
+  async bucket(name: string): Promise<BucketRecord> {
+    const cached = this.buckets.get(name);
+    if (cached) return cached;
+    const res = await this.set.readAll('buckets', bucketKey(name));
+    const votes = new Map<string, { rec: BucketRecord; drives: number[] }>();
+    res.forEach((r, d) => {
+      if (!r.ok || !r.value) return;
+      const rec = JSON.parse(r.value.toString('utf8')) as BucketRecord;
+      const v = votes.get(rec.id);
+      if (v) v.drives.push(d);
+      else votes.set(rec.id, { rec, drives: [d] });
+    });
+    const best = [...votes.values()].sort((a, b) => b.drives.length - a.drives.length)[0];
+    if (!best) throw new ObjectLayerError('NoSuchBucket', `bucket ${name} does not exist`);
+    if (best.drives.length < this.metaReadQuorum) {
+      throw new ObjectLayerError('ReadQuorum', `bucket ${name} is on ${best.drives.length} drives only`);
+    }
+    // Cheap heal: write the bucket record to drives that lack it (a replaced drive).
+    const value = Buffer.from(JSON.stringify(best.rec));
+    const missing = res.map((r, d) => r.ok && !best.drives.includes(d));
+    if (missing.some(Boolean)) {
+      await this.set.commit((d) =>
+        missing[d] ? [{ op: 'put', table: 'buckets', key: bucketKey(name), value }] : undefined,
+      );
+    }
+    this.buckets.set(name, best.rec);
+    return best.rec;
+  }
+
+  rememberBucket(name: string, rec: BucketRecord | undefined): void {
+    if (rec) this.buckets.set(name, rec);
+    else this.buckets.delete(name);
+  }
+
+  /** Reads one key's record from every drive and picks the version read quorum agrees on. */
+  async objectState(bucketId: string, key: string): Promise<ObjectState> {
+    const res = await this.set.readAll('objects', objectKey(bucketId, key));
+    const perDrive = res.map((r) => {
+      if (!r.ok || !r.value) return undefined;
+      try {
+        return decodeRecord(r.value);
+      } catch {
+        return undefined;
+      }
+    });
+    const picked = pickRecord(perDrive);
+    if (!picked) return { perDrive, agree: perDrive.map(() => false) };
+    return { perDrive, current: picked.record, agree: picked.agree };
+  }
+
+  /** Metadata ops that drop a version's index entries (its data dir is deleted separately). */
+  dropVersionOps(rec: ObjectRecord): MetaOp[] {
+    const ops: MetaOp[] = [{ op: 'del', table: 'refs', key: idKey(rec.dataId) }];
+    if (rec.inline) ops.push({ op: 'del', table: 'inline', key: idKey(rec.dataId) });
+    return ops;
+  }
+
+  /**
+   * Deletes the data files of versions no longer referenced. Resolves when the unused ones are gone;
+   * a version some read still streams is deleted when that read ends.
+   */
+  async deleteVersionsData(
+    bucketId: string,
+    recs: (ObjectRecord | undefined)[],
+    keep?: string,
+  ): Promise<void> {
+    const ids = new Set<string>();
+    for (const r of recs) if (r && !r.inline && r.dataId !== keep) ids.add(r.dataId);
+    const now: Promise<void>[] = [];
+    for (const dataId of ids) {
+      const run = () =>
+        this.set
+          .deleteData({ bucketId, dataId })
+          .catch((err) => this.log(`delete of data ${dataId} failed: ${(err as Error).message}`));
+      if (this.pins.isPinned(dataId)) this.pins.whenFree(dataId, () => void run());
+      else now.push(run());
+    }
+    await Promise.all(now);
+  }
+
+  /** Queues a heal of the key; `damagedDrive` names a drive whose shard was found unusable. */
+  queueHeal(bucket: string, key: string, damagedDrive?: number): void {
+    const id = `${bucket}/${key}`;
+    let entry = this.healQueue.get(id);
+    if (!entry) {
+      entry = { bucket, key, drives: [] };
+      this.healQueue.set(id, entry);
+    }
+    if (damagedDrive !== undefined && !entry.drives.includes(damagedDrive)) entry.drives.push(damagedDrive);
+    this.onHealQueued?.();
+  }
+
+  toInfo(bucket: string, key: string, rec: ObjectRecord): ObjectInfo {
+    const info: ObjectInfo = {
+      bucket,
+      key,
+      size: rec.size,
+      etag: rec.etag,
+      lastModified: new Date(rec.mtime),
+      metadata: { ...rec.meta },
+    };
+    if (rec.checksum) info.checksum = rec.checksum as StoredChecksum;
+    if (rec.multipart) {
+      info.parts = rec.parts.map((p) =>
+        p.checksum !== undefined
+          ? { partNumber: p.n, size: p.size, etag: p.etag, checksum: p.checksum }
+          : { partNumber: p.n, size: p.size, etag: p.etag },
+      );
+    }
+    return info;
+  }
+}

@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { checksumBase64, compositeChecksum } from '../util/checksum.js';
+import { openObjectLayer } from './erasure-object-layer.js';
+import { ObjectLayerError } from './errors.js';
+import type { ObjectLayer } from './object-layer.js';
+import { bodyOf, drivePaths, filesUnder, get, pattern, readAll, tempRoot } from './test-support.js';
+
+const MiB = 1024 * 1024;
+const tmp = await tempRoot();
+after(() => tmp.cleanup());
+let n = 0;
+
+function isKind(kind: string) {
+  return (err: unknown) => err instanceof ObjectLayerError && err.kind === kind;
+}
+
+async function setup(count = 4) {
+  const drives = drivePaths(join(tmp.root, `s${n++}`), count);
+  const ol = await openObjectLayer({ drives, parity: count >= 4 ? 2 : 0 });
+  await ol.makeBucket('b');
+  return { ol, drives };
+}
+
+function uploadPart(
+  ol: ObjectLayer,
+  key: string,
+  id: string,
+  num: number,
+  data: Buffer,
+  algorithm?: 'SHA256',
+) {
+  return ol.uploadPart('b', key, id, num, bodyOf(data), {
+    size: data.length,
+    ...(algorithm ? { checksum: { algorithm, expected: () => undefined } } : {}),
+  });
+}
+
+test('a completed upload reads back as the concatenation, with the multipart ETag and part access', async () => {
+  const { ol, drives } = await setup();
+  const id = await ol.createMultipartUpload('b', 'mp', { metadata: { 'content-type': 'a/b' } });
+  const p1 = pattern(5 * MiB, 1);
+  const p2 = pattern(5 * MiB + 7, 2);
+  const p3 = pattern(1000, 3);
+  const e3 = await uploadPart(ol, 'mp', id, 3, p3);
+  const e1 = await uploadPart(ol, 'mp', id, 1, pattern(6 * MiB, 9)); // replaced below
+  assert.notEqual(e1.etag, createHash('md5').update(p1).digest('hex'));
+  const r1 = await uploadPart(ol, 'mp', id, 1, p1);
+  const r2 = await uploadPart(ol, 'mp', id, 2, p2);
+  const info = await ol.completeMultipartUpload(
+    'b',
+    'mp',
+    id,
+    [
+      { partNumber: 1, etag: `"${r1.etag}"` },
+      { partNumber: 2, etag: r2.etag },
+      { partNumber: 3, etag: e3.etag },
+    ],
+    {},
+  );
+  const md5s = Buffer.concat([p1, p2, p3].map((p) => createHash('md5').update(p).digest()));
+  assert.equal(info.etag, `${createHash('md5').update(md5s).digest('hex')}-3`);
+  assert.equal(info.size, p1.length + p2.length + p3.length);
+  assert.deepEqual(
+    info.parts?.map((p) => p.size),
+    [p1.length, p2.length, p3.length],
+  );
+  const whole = Buffer.concat([p1, p2, p3]);
+  assert.ok((await get(ol, 'b', 'mp')).equals(whole));
+  const start = 5 * MiB - 10;
+  const end = 10 * MiB + 20;
+  assert.ok((await get(ol, 'b', 'mp', { start, end })).equals(whole.subarray(start, end + 1)));
+  const part2 = await ol.openObject('b', 'mp', { partNumber: 2 });
+  assert.deepEqual(part2.partRange, { start: p1.length, end: p1.length + p2.length - 1 });
+  assert.ok((await readAll(part2.read())).equals(p2));
+  assert.ok((await readAll(part2.read({ start: 1, end: 10 }))).equals(p2.subarray(1, 11)));
+  await assert.rejects(ol.openObject('b', 'mp', { partNumber: 4 }), isKind('InvalidRange'));
+  assert.equal((await ol.getObjectInfo('b', 'mp')).metadata['content-type'], 'a/b');
+  // the replaced part 1 and nothing else is gone: exactly 3 part files per drive
+  for (const d of drives) assert.equal((await filesUnder(join(d, 'data'))).length, 3);
+  assert.equal(
+    (
+      await ol.listMultipartUploads('b', {
+        prefix: '',
+        delimiter: '',
+        keyMarker: '',
+        uploadIdMarker: '',
+        maxUploads: 10,
+      })
+    ).uploads.length,
+    0,
+  );
+  await assert.rejects(
+    ol.listParts('b', 'mp', id, { partNumberMarker: 0, maxParts: 10 }),
+    isKind('NoSuchUpload'),
+  );
+  await ol.close();
+});
+
+test('complete validates order, existence, ETags and the 5 MiB minimum', async () => {
+  const { ol } = await setup(1);
+  const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
+  const a = await uploadPart(ol, 'k', id, 1, pattern(1000, 1));
+  const b = await uploadPart(ol, 'k', id, 2, pattern(1000, 2));
+  const complete = (parts: { partNumber: number; etag: string }[]) =>
+    ol.completeMultipartUpload('b', 'k', id, parts, {});
+  await assert.rejects(
+    complete([
+      { partNumber: 2, etag: b.etag },
+      { partNumber: 1, etag: a.etag },
+    ]),
+    isKind('InvalidPartOrder'),
+  );
+  await assert.rejects(
+    complete([
+      { partNumber: 1, etag: a.etag },
+      { partNumber: 3, etag: b.etag },
+    ]),
+    isKind('InvalidPart'),
+  );
+  await assert.rejects(complete([{ partNumber: 1, etag: b.etag }]), isKind('InvalidPart'));
+  await assert.rejects(
+    complete([
+      { partNumber: 1, etag: a.etag },
+      { partNumber: 2, etag: b.etag },
+    ]),
+    isKind('EntityTooSmall'),
+  );
+  await assert.rejects(
+    ol.completeMultipartUpload('b', 'k', 'f'.repeat(32), [{ partNumber: 1, etag: a.etag }], {}),
+    isKind('NoSuchUpload'),
+  );
+  // a single small part is a valid upload (only non-last parts have a minimum)
+  const info = await complete([{ partNumber: 2, etag: b.etag }]);
+  assert.ok((await get(ol, 'b', 'k')).equals(pattern(1000, 2)));
+  assert.match(info.etag, /-1$/);
+  await ol.close();
+});
+
+test('abort removes the upload and its part files; later calls answer NoSuchUpload', async () => {
+  const { ol, drives } = await setup();
+  const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
+  await uploadPart(ol, 'k', id, 1, pattern(2 * MiB));
+  await ol.abortMultipartUpload('b', 'k', id);
+  for (const d of drives) assert.deepEqual(await filesUnder(join(d, 'data')), []);
+  await assert.rejects(ol.abortMultipartUpload('b', 'k', id), isKind('NoSuchUpload'));
+  await assert.rejects(uploadPart(ol, 'k', id, 2, pattern(10)), isKind('NoSuchUpload'));
+  await assert.rejects(
+    ol.listParts('b', 'k', id, { partNumberMarker: 0, maxParts: 10 }),
+    isKind('NoSuchUpload'),
+  );
+  await ol.close();
+});
+
+test('a bad part body leaves no part behind', async () => {
+  const { ol, drives } = await setup();
+  const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
+  const data = pattern(2 * MiB);
+  await assert.rejects(
+    ol.uploadPart('b', 'k', id, 1, bodyOf(data), { size: data.length, contentMd5: Buffer.alloc(16) }),
+    isKind('BadDigest'),
+  );
+  await assert.rejects(
+    ol.uploadPart('b', 'k', id, 1, bodyOf(data.subarray(1)), { size: data.length }),
+    isKind('IncompleteBody'),
+  );
+  const parts = await ol.listParts('b', 'k', id, { partNumberMarker: 0, maxParts: 10 });
+  assert.equal(parts.parts.length, 0);
+  for (const d of drives) {
+    assert.deepEqual(await filesUnder(join(d, 'data')), []);
+    assert.deepEqual(await filesUnder(join(d, '.cairn.sys', 'tmp')), []);
+  }
+  await ol.close();
+});
+
+test('listParts pages with a marker; listMultipartUploads filters and pages', async () => {
+  const { ol } = await setup(1);
+  const id = await ol.createMultipartUpload('b', 'dir/k', { metadata: {}, checksumAlgorithm: 'SHA256' });
+  for (let i = 1; i <= 5; i++) await uploadPart(ol, 'dir/k', id, i, pattern(100, i), 'SHA256');
+  const first = await ol.listParts('b', 'dir/k', id, { partNumberMarker: 0, maxParts: 2 });
+  assert.deepEqual(
+    first.parts.map((p) => p.partNumber),
+    [1, 2],
+  );
+  assert.equal(first.isTruncated, true);
+  assert.equal(first.nextPartNumberMarker, 2);
+  assert.equal(first.parts[0]?.checksum, checksumBase64('SHA256', pattern(100, 1)));
+  assert.equal(first.upload.checksumAlgorithm, 'SHA256');
+  const rest = await ol.listParts('b', 'dir/k', id, { partNumberMarker: 2, maxParts: 10 });
+  assert.deepEqual(
+    rest.parts.map((p) => p.partNumber),
+    [3, 4, 5],
+  );
+  assert.equal(rest.isTruncated, false);
+
+  const ids = [id];
+  ids.push(await ol.createMultipartUpload('b', 'dir/k', { metadata: {} }));
+  ids.push(await ol.createMultipartUpload('b', 'a', { metadata: {} }));
+  ids.push(await ol.createMultipartUpload('b', 'top', { metadata: {} }));
+  const lu = (o: object) =>
+    ol.listMultipartUploads('b', {
+      prefix: '',
+      delimiter: '',
+      keyMarker: '',
+      uploadIdMarker: '',
+      maxUploads: 100,
+      ...o,
+    });
+  const everything = await lu({});
+  assert.deepEqual(
+    everything.uploads.map((u) => u.key),
+    ['a', 'dir/k', 'dir/k', 'top'],
+  );
+  const rolled = await lu({ delimiter: '/' });
+  assert.deepEqual(rolled.commonPrefixes, ['dir/']);
+  assert.deepEqual(
+    rolled.uploads.map((u) => u.key),
+    ['a', 'top'],
+  );
+  const page1 = await lu({ maxUploads: 2 });
+  assert.equal(page1.isTruncated, true);
+  const page2 = await lu({
+    maxUploads: 2,
+    keyMarker: page1.nextKeyMarker,
+    uploadIdMarker: page1.nextUploadIdMarker,
+  });
+  assert.deepEqual(
+    [...page1.uploads, ...page2.uploads].map((u) => `${u.key}:${u.uploadId}`),
+    everything.uploads.map((u) => `${u.key}:${u.uploadId}`),
+  );
+  assert.equal(page2.isTruncated, false);
+  const afterKey = await lu({ keyMarker: 'dir/k' });
+  assert.deepEqual(
+    afterKey.uploads.map((u) => u.key),
+    ['top'],
+  );
+
+  // composite checksum of a completed SHA256 upload
+  const parts = first.parts.concat(rest.parts).slice(4);
+  const info = await ol.completeMultipartUpload(
+    'b',
+    'dir/k',
+    id,
+    parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+    {},
+  );
+  assert.deepEqual(info.checksum, {
+    algorithm: 'SHA256',
+    type: 'COMPOSITE',
+    value: compositeChecksum('SHA256', [createHash('sha256').update(pattern(100, 5)).digest()]),
+  });
+  await ol.close();
+});
+
+test('complete honours If-None-Match against an existing object', async () => {
+  const { ol } = await setup(1);
+  await ol.putObject('b', 'k', bodyOf(pattern(10)), { size: 10, metadata: {} });
+  const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
+  const p = await uploadPart(ol, 'k', id, 1, pattern(10, 2));
+  await assert.rejects(
+    ol.completeMultipartUpload('b', 'k', id, [{ partNumber: 1, etag: p.etag }], { ifNoneMatch: '*' }),
+    isKind('PreconditionFailed'),
+  );
+  await ol.completeMultipartUpload('b', 'k', id, [{ partNumber: 1, etag: p.etag }], {});
+  assert.ok((await get(ol, 'b', 'k')).equals(pattern(10, 2)));
+  await ol.close();
+});

@@ -1,0 +1,427 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { MetaOp } from '../drive/drive.js';
+import type { ErasureLayout } from '../erasure/erasure-layout.js';
+import { randomId, type WrittenData } from '../erasure/erasure-set.js';
+import type { ObjectRecord } from '../erasure/metadata-record.js';
+import { compositeChecksum } from '../util/checksum.js';
+import { createBodyHasher } from './body-hasher.js';
+import { afterCommit, commitVersionLocked } from './commit-version.js';
+import { ObjectLayerError } from './errors.js';
+import { idKey, objectKey, parseUploadKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
+import { type DataOwner, type LayerContext, translateError } from './layer-context.js';
+import { compareKeys } from './listing.js';
+import { mergedScan } from './merged-scan.js';
+import type {
+  ChecksumAlgorithm,
+  ChecksumType,
+  CompleteMultipartOptions,
+  CompletePart,
+  CreateMultipartOptions,
+  ListPartsOptions,
+  ListPartsResult,
+  ListUploadsOptions,
+  ListUploadsResult,
+  ObjectInfo,
+  PartInfo,
+  PutPartOptions,
+  UploadInfo,
+} from './object-layer.js';
+import { stripEtag, verifyBody } from './put-checks.js';
+
+export const MAX_PARTS = 10_000;
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+export const MAX_PART_SIZE = 5 * 1024 ** 3;
+
+interface UploadRecord {
+  key: string;
+  uploadId: string;
+  dataId: string;
+  initiated: number;
+  meta: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+  layout: ErasureLayout;
+}
+
+interface StoredPart {
+  n: number;
+  size: number;
+  etag: string;
+  file: string;
+  mtime: number;
+  checksum?: string;
+}
+
+function uploadInfo(bucket: string, u: UploadRecord): UploadInfo {
+  const info: UploadInfo = {
+    bucket,
+    key: u.key,
+    uploadId: u.uploadId,
+    initiated: new Date(u.initiated),
+    metadata: { ...u.meta },
+  };
+  if (u.checksumAlgorithm) info.checksumAlgorithm = u.checksumAlgorithm;
+  if (u.checksumType) info.checksumType = u.checksumType;
+  return info;
+}
+
+function partInfo(p: StoredPart): PartInfo {
+  const info: PartInfo = { partNumber: p.n, etag: p.etag, size: p.size, lastModified: new Date(p.mtime) };
+  if (p.checksum !== undefined) info.checksum = p.checksum;
+  return info;
+}
+
+/** Multipart uploads: each part erasure-coded into `part.N.<id>` files of the upload's data dir. */
+export class MultipartOps {
+  constructor(private readonly ctx: LayerContext) {}
+
+  async create(bucket: string, key: string, opts: CreateMultipartOptions): Promise<string> {
+    const b = await this.ctx.bucket(bucket);
+    const rec: UploadRecord = {
+      key,
+      uploadId: randomId(),
+      dataId: randomId(),
+      initiated: Date.now(),
+      meta: { ...opts.metadata },
+      layout: this.ctx.set.newLayout(key),
+    };
+    if (opts.checksumAlgorithm) {
+      rec.checksumAlgorithm = opts.checksumAlgorithm;
+      rec.checksumType =
+        opts.checksumType ?? (opts.checksumAlgorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+    }
+    const owner: DataOwner = { bucketId: b.id, key, uploadId: rec.uploadId };
+    const ok = await this.ctx.set.commit(() => [
+      {
+        op: 'put',
+        table: 'uploads',
+        key: uploadKey(b.id, key, rec.uploadId),
+        value: Buffer.from(JSON.stringify(rec)),
+      },
+      { op: 'put', table: 'refs', key: idKey(rec.dataId), value: Buffer.from(JSON.stringify(owner)) },
+    ]);
+    if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
+      await this.ctx.set.commit((d) =>
+        ok[d]
+          ? [
+              { op: 'del', table: 'uploads', key: uploadKey(b.id, key, rec.uploadId) },
+              { op: 'del', table: 'refs', key: idKey(rec.dataId) },
+            ]
+          : undefined,
+      );
+      throw new ObjectLayerError('WriteQuorum', 'the upload could not be recorded on enough drives');
+    }
+    return rec.uploadId;
+  }
+
+  /** The upload's record as read quorum agrees on it; NoSuchUpload when it does not exist. */
+  private async upload(bucketId: string, key: string, uploadId: string): Promise<UploadRecord> {
+    if (!/^[0-9a-f]{32}$/.test(uploadId))
+      throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
+    const res = await this.ctx.set.readAll('uploads', uploadKey(bucketId, key, uploadId));
+    const found = res.flatMap((r) => (r.ok && r.value ? [r.value] : []));
+    if (found.length === 0) throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
+    const rec = JSON.parse((found[0] as Buffer).toString('utf8')) as UploadRecord;
+    if (found.length < rec.layout.data)
+      throw new ObjectLayerError('ReadQuorum', `upload ${uploadId} is on ${found.length} drives only`);
+    return rec;
+  }
+
+  /** Every stored part of an upload, merged over the drives (a part on too few drives is left out). */
+  private async storedParts(u: UploadRecord, after = 0, limit = MAX_PARTS + 1): Promise<StoredPart[]> {
+    const start = partKey(u.uploadId, after);
+    const end = prefixEnd(Buffer.from(u.uploadId, 'latin1'));
+    const out: StoredPart[] = [];
+    let cursor = start;
+    while (out.length < limit) {
+      const want = Math.min(limit - out.length, 1000);
+      const page = await mergedScan(this.ctx.set, 'parts', cursor, true, end, want);
+      for (const e of page) {
+        out.push(JSON.parse((e.values[0] as Buffer).toString('utf8')) as StoredPart);
+        cursor = e.key;
+      }
+      if (page.length < want) break;
+    }
+    return out;
+  }
+
+  async uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: PutPartOptions,
+  ): Promise<PartInfo> {
+    const b = await this.ctx.bucket(bucket);
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
+      throw new ObjectLayerError('InvalidArgument', `part number must be 1 to ${MAX_PARTS}`);
+    if (!Number.isSafeInteger(opts.size) || opts.size < 0)
+      throw new ObjectLayerError('InvalidArgument', `invalid part size ${opts.size}`);
+    if (opts.size > MAX_PART_SIZE)
+      throw new ObjectLayerError('EntityTooLarge', `part of ${opts.size} bytes is too large`);
+    const u = await this.upload(b.id, key, uploadId);
+    if (opts.checksum && u.checksumAlgorithm && opts.checksum.algorithm !== u.checksumAlgorithm)
+      throw new ObjectLayerError('InvalidArgument', `the upload uses ${u.checksumAlgorithm} checksums`);
+    const algorithm = opts.checksum?.algorithm ?? u.checksumAlgorithm;
+    const set = this.ctx.set;
+    const file = `part.${partNumber}.${randomBytes(4).toString('hex')}`;
+    const hasher = createBodyHasher(algorithm, opts.size, this.ctx.pool);
+    let written: WrittenData;
+    try {
+      written = await set.writeData(body, {
+        layout: u.layout,
+        inline: false,
+        file,
+        onData: (c) => hasher.update(c),
+        maxBytes: opts.size,
+        onTooLong: () =>
+          new ObjectLayerError('InvalidArgument', `body is longer than the declared ${opts.size} bytes`),
+      });
+    } catch (err) {
+      hasher.close();
+      body.resume();
+      throw translateError(err);
+    }
+    const ref = { bucketId: b.id, dataId: u.dataId };
+    let moved = false;
+    try {
+      const digests = verifyBody(written.size, opts.size, await hasher.digest(), opts);
+      const part: StoredPart = {
+        n: partNumber,
+        size: written.size,
+        etag: digests.md5.toString('hex'),
+        file,
+        mtime: 0,
+      };
+      if (digests.checksum !== undefined) part.checksum = digests.checksum;
+      await set.commitData(written, ref, set.writeQuorum(u.layout));
+      moved = true;
+      const replaced = await this.ctx.withObjectWrite(bucket, key, async () => {
+        await this.upload(b.id, key, uploadId);
+        const pkey = partKey(uploadId, partNumber);
+        const prev = await set.readAll('parts', pkey);
+        part.mtime = Date.now();
+        const value = Buffer.from(JSON.stringify(part));
+        const ok = await set.commit((d) =>
+          written.ok[d] ? [{ op: 'put', table: 'parts', key: pkey, value }] : undefined,
+        );
+        if (ok.filter(Boolean).length < set.writeQuorum(u.layout))
+          throw new ObjectLayerError('WriteQuorum', `part ${partNumber} was recorded on too few drives`);
+        const files = new Set<string>();
+        for (const r of prev) {
+          if (r.ok && r.value) files.add((JSON.parse(r.value.toString('utf8')) as StoredPart).file);
+        }
+        return files;
+      });
+      for (const f of replaced) if (f !== file) await set.deleteDataFile(ref, f);
+      return partInfo(part);
+    } catch (err) {
+      if (moved) await set.deleteDataFile(ref, file);
+      else await set.discardTemp(written.tmpId);
+      throw translateError(err);
+    }
+  }
+
+  async complete(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: CompletePart[],
+    opts: CompleteMultipartOptions,
+  ): Promise<ObjectInfo> {
+    const b = await this.ctx.bucket(bucket);
+    if (parts.length === 0)
+      throw new ObjectLayerError('InvalidArgument', 'a multipart upload needs at least one part');
+    if (parts.length > MAX_PARTS) throw new ObjectLayerError('InvalidArgument', `at most ${MAX_PARTS} parts`);
+    for (let i = 1; i < parts.length; i++) {
+      if ((parts[i] as CompletePart).partNumber <= (parts[i - 1] as CompletePart).partNumber)
+        throw new ObjectLayerError('InvalidPartOrder', 'parts must be listed in ascending order');
+    }
+    let unused: StoredPart[] = [];
+    let dataId = '';
+    const res = await this.ctx.withObjectWrite(bucket, key, async () => {
+      const u = await this.upload(b.id, key, uploadId);
+      dataId = u.dataId;
+      const stored = new Map((await this.storedParts(u)).map((p) => [p.n, p]));
+      // Every listed part must exist first; sizes are judged only on a valid list.
+      const chosen: StoredPart[] = parts.map((p) => {
+        const s = stored.get(p.partNumber);
+        if (!s || s.etag !== stripEtag(p.etag))
+          throw new ObjectLayerError(
+            'InvalidPart',
+            `part ${p.partNumber} was not uploaded or its ETag differs`,
+          );
+        if (p.checksum !== undefined && s.checksum !== undefined && p.checksum !== s.checksum)
+          throw new ObjectLayerError('InvalidPart', `part ${p.partNumber}: checksum differs`);
+        return s;
+      });
+      chosen.forEach((s, i) => {
+        if (i < chosen.length - 1 && s.size < MIN_PART_SIZE)
+          throw new ObjectLayerError('EntityTooSmall', `part ${s.n} is smaller than 5 MiB`);
+      });
+      const md5s = createHash('md5');
+      for (const s of chosen) md5s.update(Buffer.from(s.etag, 'hex'));
+      const rec: ObjectRecord = {
+        size: chosen.reduce((a, s) => a + s.size, 0),
+        etag: `${md5s.digest('hex')}-${chosen.length}`,
+        mtime: 0,
+        meta: { ...u.meta },
+        dataId: u.dataId,
+        inline: false,
+        layout: u.layout,
+        multipart: true,
+        parts: chosen.map((s) =>
+          s.checksum !== undefined
+            ? { n: s.n, size: s.size, etag: s.etag, file: s.file, checksum: s.checksum }
+            : { n: s.n, size: s.size, etag: s.etag, file: s.file },
+        ),
+      };
+      const checksum = this.objectChecksum(u, chosen, opts);
+      if (checksum) rec.checksum = checksum;
+      const used = new Set(chosen.map((s) => s.n));
+      unused = [...stored.values()].filter((s) => !used.has(s.n));
+      const partKeys = [...stored.keys()].map((n) => partKey(uploadId, n));
+      const extra = (): MetaOp[] => [
+        { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
+        ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
+      ];
+      return commitVersionLocked(this.ctx, b.id, key, rec, undefined, opts, extra);
+    });
+    await afterCommit(this.ctx, bucket, key, b.id, res);
+    for (const s of unused) await this.ctx.set.deleteDataFile({ bucketId: b.id, dataId }, s.file);
+    return this.ctx.toInfo(bucket, key, res.rec);
+  }
+
+  /** The stored checksum of a completed upload: composite over the part checksums, or the client's full-object value. */
+  private objectChecksum(u: UploadRecord, chosen: StoredPart[], opts: CompleteMultipartOptions) {
+    const algorithm = u.checksumAlgorithm;
+    if (!algorithm) return undefined;
+    if (opts.checksum && opts.checksum.algorithm !== algorithm)
+      throw new ObjectLayerError('InvalidArgument', `the upload uses ${algorithm} checksums`);
+    if (u.checksumType === 'FULL_OBJECT') {
+      // Combining per-part CRCs into a full-object CRC is not implemented: keep the client's value.
+      return opts.checksum ? { algorithm, value: opts.checksum.value, type: 'FULL_OBJECT' } : undefined;
+    }
+    if (chosen.some((s) => s.checksum === undefined)) return undefined;
+    const value = compositeChecksum(
+      algorithm,
+      chosen.map((s) => Buffer.from(s.checksum as string, 'base64')),
+    );
+    if (opts.checksum) {
+      const sent = opts.checksum.value;
+      if (sent !== value && sent !== value.slice(0, value.lastIndexOf('-')))
+        throw new ObjectLayerError('ChecksumMismatch', 'the multipart checksum does not match the parts');
+    }
+    return { algorithm, value, type: 'COMPOSITE' };
+  }
+
+  async abort(bucket: string, key: string, uploadId: string): Promise<void> {
+    const b = await this.ctx.bucket(bucket);
+    const u = await this.ctx.withObjectWrite(bucket, key, async () => {
+      const u = await this.upload(b.id, key, uploadId);
+      const partKeys = (await this.storedParts(u)).map((p) => partKey(uploadId, p.n));
+      const ok = await this.ctx.set.commit(() => [
+        { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
+        { op: 'del', table: 'refs', key: idKey(u.dataId) },
+        ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
+      ]);
+      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
+        throw new ObjectLayerError('WriteQuorum', `abort of ${uploadId} reached too few drives`);
+      return u;
+    });
+    await this.ctx.set.deleteData({ bucketId: b.id, dataId: u.dataId });
+  }
+
+  async listParts(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    opts: ListPartsOptions,
+  ): Promise<ListPartsResult> {
+    const b = await this.ctx.bucket(bucket);
+    const u = await this.upload(b.id, key, uploadId);
+    const max = Math.max(0, Math.min(opts.maxParts, 1000));
+    const marker = Math.max(0, Math.floor(opts.partNumberMarker || 0));
+    const found = await this.storedParts(u, marker, max + 1);
+    const page = found.slice(0, max);
+    const last = page[page.length - 1];
+    return {
+      upload: uploadInfo(bucket, u),
+      parts: page.map(partInfo),
+      isTruncated: found.length > max,
+      nextPartNumberMarker: last ? last.n : marker,
+    };
+  }
+
+  async listUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    const b = await this.ctx.bucket(bucket);
+    const max = Math.max(0, Math.min(opts.maxUploads, 1000));
+    const result: ListUploadsResult = { uploads: [], commonPrefixes: [], isTruncated: false };
+    if (max === 0) return result;
+    const { prefix, delimiter, keyMarker, uploadIdMarker } = opts;
+    const end = prefixEnd(objectKey(b.id, prefix));
+    let start: Buffer;
+    let exclusive: boolean;
+    if (!keyMarker || compareKeys(keyMarker, prefix) < 0) {
+      start = objectKey(b.id, prefix);
+      exclusive = false;
+    } else if (uploadIdMarker) {
+      start = uploadKey(b.id, keyMarker, uploadIdMarker);
+      exclusive = true;
+    } else {
+      start = prefixEnd(Buffer.from(`${b.id}${keyMarker}\u0000`, 'utf8')) as Buffer;
+      exclusive = false;
+    }
+    let count = 0;
+    let lastKey: string | undefined;
+    let lastId: string | undefined;
+    scanning: for (;;) {
+      const limit = max - count + 1;
+      const page = await mergedScan(this.ctx.set, 'uploads', start, exclusive, end, limit);
+      if (page.length === 0) break;
+      for (const e of page) {
+        const { key } = parseUploadKey(e.key);
+        if (delimiter) {
+          const idx = key.indexOf(delimiter, prefix.length);
+          if (idx >= 0) {
+            const cp = key.slice(0, idx + delimiter.length);
+            if (!keyMarker || compareKeys(cp, keyMarker) > 0) {
+              if (count === max) {
+                result.isTruncated = true;
+                break scanning;
+              }
+              result.commonPrefixes.push(cp);
+              count++;
+              lastKey = cp;
+              lastId = undefined;
+            }
+            const past = prefixEnd(objectKey(b.id, cp));
+            if (!past) break scanning;
+            start = past;
+            exclusive = false;
+            continue scanning;
+          }
+        }
+        if (count === max) {
+          result.isTruncated = true;
+          break scanning;
+        }
+        const u = JSON.parse((e.values[0] as Buffer).toString('utf8')) as UploadRecord;
+        result.uploads.push(uploadInfo(bucket, u));
+        count++;
+        lastKey = u.key;
+        lastId = u.uploadId;
+        start = e.key;
+        exclusive = true;
+      }
+      if (page.length < limit) break;
+    }
+    if (result.isTruncated) {
+      if (lastKey !== undefined) result.nextKeyMarker = lastKey;
+      if (lastId !== undefined) result.nextUploadIdMarker = lastId;
+    }
+    return result;
+  }
+}
