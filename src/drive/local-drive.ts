@@ -161,7 +161,9 @@ export class LocalDrive implements Drive {
             const key = Buffer.from(op.key.buffer, op.key.byteOffset, op.key.byteLength);
             const table = this.table(op.table);
             if (op.op === 'put') {
-              mine.push(table.put(key, Buffer.from(op.value.buffer, op.value.byteOffset, op.value.byteLength)));
+              mine.push(
+                table.put(key, Buffer.from(op.value.buffer, op.value.byteOffset, op.value.byteLength)),
+              );
             } else {
               mine.push(table.remove(key));
             }

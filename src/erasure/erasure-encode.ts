@@ -64,7 +64,6 @@ export async function encodeStream(
 ) {
   const { layout, codec, writers } = opts;
   const k = layout.data;
-  const fullShard = shardSizeFor(layout.blockSize, k);
   const failed = writers.map((w) => w === undefined);
   const checkQuorum = () => {
     const ok = failed.filter((f) => !f).length;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataRef, Drive, MetaOp, MetaTable, ShardReader, ShardWriter } from '../drive/drive.js';
 import { DriveError } from '../drive/errors.js';
 import { BITROT_ALGORITHM, BITROT_HASH_SIZE, bitrotHash } from './bitrot.js';
@@ -9,8 +9,9 @@ import { ErasureReadQuorum, ErasureWriteQuorum } from './errors.js';
 import type { ObjectRecord, PartRecord } from './metadata-record.js';
 import { ReedSolomon, RS_CODEC_ID, shardSizeFor } from './reed-solomon.js';
 
+/** 32 hex characters from a v4 UUID (122 random bits; randomUUID draws from a cached entropy pool). */
 export function randomId(): string {
-  return randomBytes(16).toString('hex');
+  return randomUUID().replace(/-/g, '');
 }
 
 /** Result of one operation on every drive: a value, or the error that drive answered. */

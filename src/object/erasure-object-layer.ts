@@ -249,11 +249,18 @@ export class ErasureObjectLayer implements ObjectLayer {
   }
 
   async getObjectInfo(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectInfo> {
-    const { info } = await this.openObject(bucket, key, opts);
-    return info;
+    const { rec } = await this.current(bucket, key);
+    const n = opts?.partNumber;
+    if (n !== undefined && !rec.parts.some((p) => p.n === n))
+      throw new ObjectLayerError(
+        'InvalidRange',
+        `part ${n} does not exist (the object has ${rec.parts.length})`,
+      );
+    return this.ctx.toInfo(bucket, key, rec);
   }
 
-  async openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader> {
+  /** The version read quorum agrees on (under the key's read lock); NoSuchKey when there is none. */
+  private async current(bucket: string, key: string): Promise<{ bucketId: string; rec: ObjectRecord }> {
     const b = await this.ctx.bucket(bucket);
     const state = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
       try {
@@ -265,7 +272,12 @@ export class ErasureObjectLayer implements ObjectLayer {
     const rec = state.current;
     if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
     if (state.agree.some((a, d) => !a && this.ctx.set.drives[d])) this.ctx.queueHeal(bucket, key);
+    return { bucketId: b.id, rec };
+  }
 
+  async openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader> {
+    const { bucketId, rec } = await this.current(bucket, key);
+    const b = { id: bucketId };
     let partOffset = 0;
     let partSize = rec.size;
     const reader: ObjectReader = { info: this.ctx.toInfo(bucket, key, rec), read: () => Readable.from([]) };

@@ -67,9 +67,13 @@ export async function listObjects(
   let { start, exclusive } = listStart(b.id, prefix, delimiter, after);
   let count = 0;
   let last: string | undefined;
+  // With a delimiter, a seek past a common prefix makes the rest of a page useless: fetch small
+  // pages after a seek and grow them while keys keep coming, so each prefix costs O(1) entries.
+  let batch = delimiter ? 8 : maxKeys + 1;
 
   scanning: for (;;) {
-    const limit = maxKeys - count + 1;
+    const limit = Math.min(maxKeys - count + 1, batch);
+    batch = Math.min(batch * 4, maxKeys + 1);
     const page = await mergedScan(ctx.set, 'objects', start, exclusive, end, limit);
     if (page.length === 0) break;
     for (const entry of page) {
@@ -91,6 +95,7 @@ export async function listObjects(
           if (!past) break scanning;
           start = past;
           exclusive = false;
+          batch = 2;
           continue scanning;
         }
       }

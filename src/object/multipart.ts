@@ -377,8 +377,10 @@ export class MultipartOps {
     let count = 0;
     let lastKey: string | undefined;
     let lastId: string | undefined;
+    let batch = delimiter ? 8 : max + 1; // small pages after a seek (see listing.ts)
     scanning: for (;;) {
-      const limit = max - count + 1;
+      const limit = Math.min(max - count + 1, batch);
+      batch = Math.min(batch * 4, max + 1);
       const page = await mergedScan(this.ctx.set, 'uploads', start, exclusive, end, limit);
       if (page.length === 0) break;
       for (const e of page) {
@@ -401,6 +403,7 @@ export class MultipartOps {
             if (!past) break scanning;
             start = past;
             exclusive = false;
+            batch = 2;
             continue scanning;
           }
         }
