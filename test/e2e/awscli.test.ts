@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { type CairnProcess, logTail, startCairn } from '../helpers/cairn-process.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../helpers/files.js';
 import { findTool, realTool, requireTool, runTool, type ToolRun } from '../helpers/tools.js';
 
@@ -43,7 +43,11 @@ for (const variant of variants.length > 0 ? variants : [{ label: 'aws', bin: 'aw
         args: string[],
         opts: { allowFailure?: boolean; timeoutMs?: number } = {},
       ): Promise<ToolRun> =>
-        runTool(variant.bin, ['--endpoint-url', cairn.endpoint, ...args], { env: awsEnv, ...opts });
+        runTool(variant.bin, ['--endpoint-url', cairn.endpoint, ...args], {
+          env: awsEnv,
+          context: () => `cairn log:\n${logTail(cairn)}`,
+          ...opts,
+        });
       const s3api = async (args: string[]): Promise<Record<string, unknown>> => {
         const run = await aws(['s3api', ...args, '--output', 'json']);
         return run.stdout.trim() ? (JSON.parse(run.stdout) as Record<string, unknown>) : {};

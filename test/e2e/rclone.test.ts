@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { type CairnProcess, logTail, startCairn } from '../helpers/cairn-process.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../helpers/files.js';
 import { findTool, requireTool, runTool, type ToolRun } from '../helpers/tools.js';
 
@@ -26,6 +26,7 @@ for (const driveCount of [1, 4]) {
         ['--config', config, '--low-level-retries', '1', '--retries', '1', ...args],
         {
           timeoutMs: 300_000,
+          context: () => `cairn log:\n${logTail(cairn)}`,
           // rclone 1.60 fails with "unable to load custom CA" when AWS_CA_BUNDLE is set, even for http.
           env: { AWS_CA_BUNDLE: undefined, HOME: work, RCLONE_CONFIG: undefined },
           ...opts,

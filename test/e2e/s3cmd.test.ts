@@ -4,7 +4,7 @@ import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { type CairnProcess, logTail, startCairn } from '../helpers/cairn-process.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../helpers/files.js';
 import { s3Client } from '../helpers/s3-client.js';
 import { findTool, requireTool, runTool, type ToolRun } from '../helpers/tools.js';
@@ -21,6 +21,7 @@ for (const driveCount of [1, 4]) {
     const s3cmd = (args: string[], opts: { allowFailure?: boolean } = {}): Promise<ToolRun> =>
       runTool(findTool('s3cmd') ?? 's3cmd', ['-c', config, '--no-progress', ...args], {
         timeoutMs: 300_000,
+        context: () => `cairn log:\n${logTail(cairn)}`,
         env: { HOME: work },
         ...opts,
       });

@@ -187,6 +187,12 @@ export async function startCairn(opts: StartOptions): Promise<CairnProcess> {
   };
 }
 
+/** The last lines of a server's log, for failure messages. */
+export function logTail(cairn: Pick<CairnProcess, 'output'>, chars = 3000): string {
+  const out = cairn.output();
+  return out.length > chars ? `…${out.slice(-chars)}` : out;
+}
+
 /** Result of a `cairn` process that was expected to exit by itself. */
 export interface CairnRun extends ExitStatus {
   stdout: string;

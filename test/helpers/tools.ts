@@ -62,6 +62,8 @@ export interface RunToolOptions {
   timeoutMs?: number;
   /** Accept a non-zero exit (default: a non-zero exit throws with the tool's output). */
   allowFailure?: boolean;
+  /** More to show when the tool fails, e.g. the end of the server's log. */
+  context?: () => string;
 }
 
 /** Runs a command-line tool to completion with a deadline; throws with its output when it fails. */
@@ -91,7 +93,7 @@ export async function runTool(bin: string, args: string[], opts: RunToolOptions 
     proc.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   clearTimeout(timer);
-  const shown = `$ ${bin} ${args.join(' ')}\nexit ${result.code ?? result.signal}${timedOut ? ` (killed after ${timeoutMs} ms)` : ''}\n--- stdout\n${stdout.slice(-4000)}\n--- stderr\n${stderr.slice(-4000)}`;
+  const shown = `$ ${bin} ${args.join(' ')}\nexit ${result.code ?? result.signal}${timedOut ? ` (killed after ${timeoutMs} ms)` : ''}\n--- stdout\n${stdout.slice(-1500)}\n--- stderr\n${stderr.slice(-4000)}${opts.context ? `\n--- context\n${opts.context()}` : ''}`;
   if (timedOut) throw new Error(`tool timed out:\n${shown}`);
   if (result.code !== 0 && !opts.allowFailure) throw new Error(`tool failed:\n${shown}`);
   return result;
