@@ -15,6 +15,8 @@ export type MetaOp =
 export interface MetaEntry {
   key: Buffer;
   value: Buffer;
+  /** With `collapse`: the group (key bytes through the delimiter) this first key stands for. */
+  group?: Buffer;
 }
 
 export interface ScanOptions {
@@ -24,6 +26,18 @@ export interface ScanOptions {
   /** Keys must be strictly below `end` when given. */
   end?: Uint8Array;
   limit: number;
+  /**
+   * Delimiter roll-up: a key holding `delimiter` at byte `from` or later stands for its whole group
+   * (every key sharing its bytes up to and including that delimiter). The scan returns the group's
+   * first key, with `group` set to those shared bytes, counts it as one entry and seeks past the
+   * group, so a page of common prefixes costs one seek each instead of every key below them.
+   */
+  collapse?: {
+    delimiter: Uint8Array;
+    from: number;
+    /** Bytes at the end of every key that are not searched (a fixed-length id suffix). */
+    suffix?: number;
+  };
 }
 
 /** Where an object's (or upload's) shard files live on every drive: `data/<bucketId>/<xx>/<dataId>/`. */
@@ -69,7 +83,7 @@ export interface Drive {
    * concurrently share transactions and fsyncs.
    */
   metaCommit(ops: readonly MetaOp[]): Promise<void>;
-  /** Entries in key order from `start`, at most `limit`. */
+  /** Entries in key order from `start`, at most `limit` (a collapsed group counts as one). */
   metaScan(table: MetaTable, opts: ScanOptions): Promise<MetaEntry[]>;
 
   /** Creates `tmp/<tmpId>/<file>` for writing. */

@@ -45,6 +45,47 @@ test('metadata commits are atomic batches and scans come back sorted within boun
   await again.close();
 });
 
+test('a collapsing scan returns one entry per delimited group and seeks past it', async () => {
+  const d = await LocalDrive.open(join(root, 'c'));
+  const key = (s: string) => Buffer.from(s);
+  const keys = ['p/a/1', 'p/a/2', 'p/b', 'p/c/x/y', 'p/c/z', 'p/d/1', 'q/1', 'p/e\u0000/1'];
+  await d.metaCommit(keys.map((k) => ({ op: 'put', table: 'objects', key: key(k), value: key(`v${k}`) })));
+  const collapse = { delimiter: key('/'), from: 2 };
+  const page = await d.metaScan('objects', { start: key('p/'), end: key('p0'), limit: 10, collapse });
+  assert.deepEqual(
+    page.map((e) => [e.key.toString(), e.group?.toString(), e.value.toString()]),
+    [
+      ['p/a/1', 'p/a/', 'vp/a/1'],
+      ['p/b', undefined, 'vp/b'],
+      ['p/c/x/y', 'p/c/', 'vp/c/x/y'],
+      ['p/d/1', 'p/d/', 'vp/d/1'],
+      ['p/e\u0000/1', 'p/e\u0000/', 'vp/e\u0000/1'],
+    ],
+  );
+  const two = await d.metaScan('objects', { start: key('p/'), end: key('p0'), limit: 2, collapse });
+  assert.deepEqual(
+    two.map((e) => e.key.toString()),
+    ['p/a/1', 'p/b'],
+  );
+  // A delimiter inside the ignored suffix does not roll a key up.
+  const tail = await d.metaScan('objects', {
+    start: key('p/c/'),
+    end: key('p0'),
+    limit: 10,
+    collapse: { delimiter: key('/'), from: 4, suffix: 2 },
+  });
+  assert.deepEqual(
+    tail.map((e) => [e.key.toString(), e.group?.toString()]),
+    [
+      ['p/c/x/y', undefined],
+      ['p/c/z', undefined],
+      ['p/d/1', undefined],
+      ['p/e\u0000/1', undefined],
+    ],
+  );
+  await d.close();
+});
+
 test('shard files are written in the temp area, then moved under the data id', async () => {
   const d = await LocalDrive.open(join(root, 's'));
   const w = await d.createTempFile('bb'.repeat(16), 'part.1');

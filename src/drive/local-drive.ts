@@ -2,6 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Database, open as openLmdb, type RootDatabase } from 'lmdb';
+import { prefixEnd } from '../util/byte-range.js';
 import type {
   DataRef,
   DiskInfo,
@@ -19,6 +20,13 @@ export const SYS_DIR = '.cairn.sys';
 const TABLES: readonly MetaTable[] = ['buckets', 'objects', 'uploads', 'parts', 'inline', 'refs'];
 const ID_RE = /^[0-9a-f]{8,64}$/;
 const FILE_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/** LMDB's data file inside `.cairn.sys/meta/`: the file whose identity tells the drive is still there. */
+const META_FILE = 'data.mdb';
+/**
+ * How long a liveness check vouches for the drive on the read path (like MinIO's disk-id check).
+ * Commits do not use it: each group-commit batch checks afresh, alongside its transaction.
+ */
+export const LIVENESS_TTL_MS = 1000;
 
 function checkId(id: string): string {
   if (!ID_RE.test(id)) throw new DriveError('InvalidPath', `invalid id ${JSON.stringify(id)}`);
@@ -55,10 +63,17 @@ export class LocalDrive implements Drive {
   private readonly knownDirs = new Set<string>();
   private commitQueue: { ops: readonly MetaOp[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private committing = false;
+  /** Why the drive went offline; set once, never cleared (see `checkLive`). */
+  private goneReason: string | undefined;
+  /** When the last liveness check passed (performance.now()), and the one in flight. */
+  private liveAt = 0;
+  private liveCheck: Promise<void> | undefined;
 
   private constructor(
     readonly root: string,
     private readonly env: RootDatabase<Buffer, Buffer>,
+    /** dev and inode of the LMDB data file this drive opened. */
+    private readonly metaId: { dev: bigint; ino: bigint },
   ) {
     this.endpoint = root;
     this.tables = new Map(
@@ -86,7 +101,76 @@ export class LocalDrive implements Drive {
       overlappingSync: false,
       noMemInit: true,
     });
-    return new LocalDrive(root, env);
+    try {
+      const st = await stat(join(sys, 'meta', META_FILE), { bigint: true });
+      const drive = new LocalDrive(root, env, { dev: st.dev, ino: st.ino });
+      drive.liveAt = performance.now();
+      return drive;
+    } catch (err) {
+      await env.close();
+      throw err;
+    }
+  }
+
+  /** False once the drive was found gone; it then stays offline until the server restarts. */
+  get online(): boolean {
+    return this.goneReason === undefined;
+  }
+
+  private offlineError(): DriveError {
+    return new DriveError('DriveOffline', `${this.endpoint}: drive is offline (${this.goneReason})`);
+  }
+
+  /**
+   * Whether the drive is still the directory it opened: the LMDB data file at its path must be the
+   * very file (same dev and inode) the environment holds open. A drive whose directory was removed,
+   * replaced or unmounted fails this, while its LMDB environment, open on unlinked files, would
+   * still happily commit and answer stale reads. LMDB keeps that file open, so its inode cannot be
+   * reused by a new file: one stat decides. A drive found gone stays offline until restart: its
+   * environment is stale, and coming back would mean reopening it and healing what it missed.
+   */
+  private checkLive(): Promise<void> {
+    if (this.goneReason !== undefined) return Promise.reject(this.offlineError());
+    if (this.liveCheck) return this.liveCheck;
+    const check = stat(join(this.root, SYS_DIR, 'meta', META_FILE), { bigint: true }).then(
+      (st) => {
+        if (st.dev !== this.metaId.dev || st.ino !== this.metaId.ino)
+          this.goneReason ??= 'its metadata index was replaced';
+      },
+      (err: NodeJS.ErrnoException) => {
+        this.goneReason ??= `its metadata index is unreachable: ${err.code ?? err.message}`;
+      },
+    );
+    this.liveCheck = check.then(() => {
+      this.liveCheck = undefined;
+      if (this.goneReason !== undefined) throw this.offlineError();
+      this.liveAt = performance.now();
+    });
+    return this.liveCheck;
+  }
+
+  /** The read path's check: free while a passed check is younger than LIVENESS_TTL_MS. */
+  private async readable(): Promise<void> {
+    if (this.goneReason !== undefined) throw this.offlineError();
+    if (performance.now() - this.liveAt >= LIVENESS_TTL_MS) await this.checkLive();
+  }
+
+  /**
+   * For an ENOENT on a directory the drive owns: DriveOffline when the drive itself is gone (its
+   * root removed or unmounted), otherwise `err` as it is (one missing directory is not a dead drive).
+   */
+  private async explainMissing(err: unknown): Promise<unknown> {
+    try {
+      await this.checkLive();
+      return err;
+    } catch (offline) {
+      return offline;
+    }
+  }
+
+  /** Fails fast, without a syscall, once the drive is known gone. */
+  private assertOnline(): void {
+    if (this.goneReason !== undefined) throw this.offlineError();
   }
 
   private table(name: MetaTable): Database<Buffer, Buffer> {
@@ -132,10 +216,12 @@ export class LocalDrive implements Drive {
   }
 
   async metaGet(table: MetaTable, key: Uint8Array): Promise<Buffer | undefined> {
+    await this.readable();
     return this.table(table).get(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
   }
 
   async metaCommit(ops: readonly MetaOp[]): Promise<void> {
+    this.assertOnline();
     if (ops.length === 0) return;
     return new Promise((resolve, reject) => {
       this.commitQueue.push({ ops, resolve, reject });
@@ -146,7 +232,9 @@ export class LocalDrive implements Drive {
   /**
    * Group commit: while one LMDB transaction is being fsync'd, later commits queue up, and the next
    * transaction takes all of them (one fsync for many objects). Each caller's ops are issued in the
-   * same event turn, so they land in one transaction: atomic per caller.
+   * same event turn, so they land in one transaction: atomic per caller. Each batch checks that the
+   * drive is still there (one stat, concurrent with the transaction) before acknowledging anything:
+   * a vanished drive's environment still commits, to unlinked files.
    */
   private startCommit(): void {
     this.committing = true;
@@ -154,6 +242,8 @@ export class LocalDrive implements Drive {
       const batch = this.commitQueue;
       this.commitQueue = [];
       const pending: Promise<unknown>[] = [];
+      const live = this.checkLive();
+      live.catch(() => {}); // each entry below awaits it and rejects with it
       for (const entry of batch) {
         try {
           const mine: Promise<boolean>[] = [];
@@ -168,7 +258,11 @@ export class LocalDrive implements Drive {
               mine.push(table.remove(key));
             }
           }
-          pending.push(Promise.all(mine).then(() => entry.resolve(), entry.reject));
+          pending.push(
+            Promise.all(mine)
+              .then(() => live)
+              .then(() => entry.resolve(), entry.reject),
+          );
         } catch (err) {
           entry.reject(err);
         }
@@ -181,14 +275,40 @@ export class LocalDrive implements Drive {
   }
 
   async metaScan(table: MetaTable, opts: ScanOptions): Promise<MetaEntry[]> {
+    await this.readable();
+    const db = this.table(table);
+    const end = opts.end ? Buffer.from(opts.end) : undefined;
+    const delimiter = opts.collapse ? Buffer.from(opts.collapse.delimiter) : undefined;
+    const from = opts.collapse?.from ?? 0;
+    const suffix = opts.collapse?.suffix ?? 0;
     const out: MetaEntry[] = [];
-    const range = this.table(table).getRange({
-      start: Buffer.from(opts.start),
-      ...(opts.end ? { end: Buffer.from(opts.end) } : {}),
-      exclusiveStart: opts.startExclusive ?? false,
-      limit: opts.limit,
-    });
-    for (const { key, value } of range) out.push({ key, value });
+    let start: Buffer = Buffer.from(opts.start);
+    let exclusiveStart = opts.startExclusive ?? false;
+    // One read transaction (lmdb-js renews it per event turn), so every seek sees the same snapshot.
+    while (out.length < opts.limit) {
+      const range = db.getRange({
+        start,
+        ...(end ? { end } : {}),
+        exclusiveStart,
+        limit: opts.limit - out.length,
+      });
+      let seek: Buffer | undefined;
+      for (const { key, value } of range) {
+        const at = delimiter ? key.indexOf(delimiter, from) : -1;
+        const groupLen = at + (delimiter?.length ?? 0);
+        if (at < 0 || groupLen > key.length - suffix) {
+          out.push({ key, value });
+          continue;
+        }
+        const group = key.subarray(0, groupLen);
+        out.push({ key, value, group });
+        seek = prefixEnd(group);
+        break;
+      }
+      if (!seek || (end && Buffer.compare(seek, end) >= 0)) break;
+      start = seek;
+      exclusiveStart = false;
+    }
     return out;
   }
 
@@ -210,8 +330,7 @@ export class LocalDrive implements Drive {
         await mkdir(cur);
         await syncDir(parent);
       } catch (err) {
-        if (isErrno(err, 'ENOENT'))
-          throw new DriveError('DriveOffline', `${this.endpoint}: drive directory is gone`);
+        if (isErrno(err, 'ENOENT', 'ENOTDIR')) throw await this.explainMissing(err);
         if (!isErrno(err, 'EEXIST')) throw err;
       }
       this.knownDirs.add(cur);
@@ -219,13 +338,13 @@ export class LocalDrive implements Drive {
   }
 
   async createTempFile(tmpId: string, file: string): Promise<ShardWriter> {
+    this.assertOnline();
     const dir = this.tmpDir(tmpId);
     const path = join(dir, checkFile(file));
     try {
       await mkdir(dir);
     } catch (err) {
-      if (isErrno(err, 'ENOENT'))
-        throw new DriveError('DriveOffline', `${this.endpoint}: drive directory is gone`);
+      if (isErrno(err, 'ENOENT', 'ENOTDIR')) throw await this.explainMissing(err);
       if (!isErrno(err, 'EEXIST')) throw err;
     }
     const fh = await open(path, 'w');
@@ -264,6 +383,7 @@ export class LocalDrive implements Drive {
   }
 
   async commitTemp(tmpId: string, ref: DataRef): Promise<void> {
+    this.assertOnline();
     const src = this.tmpDir(tmpId);
     const dest = this.dataDir(ref);
     const parent = dirname(dest);
@@ -290,6 +410,7 @@ export class LocalDrive implements Drive {
   }
 
   async openDataFile(ref: DataRef, file: string): Promise<ShardReader> {
+    this.assertOnline();
     const path = join(this.dataDir(ref), checkFile(file));
     let fh: Awaited<ReturnType<typeof open>>;
     try {

@@ -1,5 +1,7 @@
 import type { ShardWriter } from '../drive/drive.js';
-import { bitrotHash } from './bitrot.js';
+import type { HashPool } from '../util/hash-pool.js';
+import { bitrotHashes } from './bitrot.js';
+import { blockPool } from './block-pool.js';
 import type { ErasureLayout } from './erasure-layout.js';
 import { ErasureWriteQuorum } from './errors.js';
 import { type ReedSolomon, shardSizeFor } from './reed-solomon.js';
@@ -10,11 +12,17 @@ export interface EncodeOptions {
   /** One writer per drive, in drive order; undefined for a drive that is offline. */
   writers: (ShardWriter | undefined)[];
   writeQuorum: number;
-  /** Called with every chunk of the body, in order, before it is encoded (ETag and checksums). */
+  /**
+   * Called with the body, in order, one block at a time, when the block is full (ETag and
+   * checksums). The bytes stay unchanged until the returned promise settles (they may be shared
+   * memory that a hash worker reads in place).
+   */
   onData: (chunk: Buffer) => void | Promise<void>;
   /** The body may not be longer than this many bytes. */
   maxBytes: number;
   onTooLong: () => Error;
+  /** Hashes shard blocks off the event loop, in place (see bitrotHashes). */
+  pool?: HashPool;
 }
 
 export interface EncodeResult {
@@ -23,40 +31,32 @@ export interface EncodeResult {
   failed: boolean[];
 }
 
-/** Free block buffers by size, reused across requests instead of reallocating a MiB per block. */
-class BufferPool {
-  private readonly free = new Map<number, Buffer[]>();
+/** Blocks one upload may have in flight: filling one while earlier ones hash, encode and write. */
+const MAX_BLOCKS = 4;
+/** Bodies of at least this many bytes use shared block memory (hashed in place by the workers). */
+const SHARED_MIN = 64 * 1024;
 
-  constructor(private readonly perSize: number) {}
-
-  take(size: number): Buffer {
-    return this.free.get(size)?.pop() ?? Buffer.allocUnsafe(size);
-  }
-
-  give(buf: Buffer): void {
-    if (buf.length < 64 * 1024) return; // small ones are cheap to allocate
-    let list = this.free.get(buf.length);
-    if (!list) {
-      list = [];
-      this.free.set(buf.length, list);
-    }
-    if (list.length < this.perSize) list.push(buf);
-  }
+interface InFlight {
+  block: Block;
+  done: Promise<void>;
+  settled: boolean;
 }
 
-const blockPool = new BufferPool(32);
-
-interface BlockBuffers {
+interface Block {
+  /** data shards then parity shards, one allocation */
+  mem: Uint8Array;
   data: Buffer;
   parity: Buffer;
+  extra: boolean;
 }
 
 /**
  * Streams `body` into 1 MiB erasure blocks, each split into data shards plus parity, and appends
- * (bitrot hash, shard) to every drive's writer. Two block buffers alternate so reading block n+1
- * overlaps encoding and writing block n; memory stays at two blocks whatever the body size, and the
- * body is only pulled while a buffer is free (backpressure). Throws ErasureWriteQuorum when too many
- * drives fail.
+ * (bitrot hash, shard) to every drive's writer. Up to MAX_BLOCKS blocks are in flight, so reading
+ * block n+1 overlaps hashing, encoding and writing the ones before it: the first block buffer is
+ * the upload's own, further ones come from a process-wide budget (never waited for, so uploads
+ * cannot deadlock on memory), and the body is only pulled while a buffer is free (backpressure).
+ * Writes to each drive stay in block order. Throws ErasureWriteQuorum when too many drives fail.
  */
 export async function encodeStream(
   body: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>,
@@ -76,48 +76,96 @@ export async function encodeStream(
 
   // A body smaller than a block needs buffers only as large as the body (small PUTs stay cheap).
   const cap = shardSizeFor(Math.max(1, Math.min(layout.blockSize, opts.maxBytes)), k);
-  const alloc = (): BlockBuffers => ({
-    data: blockPool.take(cap * k),
-    parity: blockPool.take(Math.max(cap * layout.parity, 8)),
+  const dataBytes = cap * k;
+  const parityBytes = Math.max(cap * layout.parity, 8);
+  const shared = dataBytes >= SHARED_MIN;
+  const wrap = (mem: Uint8Array, extra: boolean): Block => ({
+    mem,
+    data: Buffer.from(mem.buffer, mem.byteOffset, dataBytes),
+    parity: Buffer.from(mem.buffer, mem.byteOffset + dataBytes, parityBytes),
+    extra,
   });
-  const buffers: BlockBuffers[] = [alloc()];
-  let current = 0;
-  let fill = 0;
-  let size = 0;
-  let inFlight: Promise<void> | undefined;
+  const newBlock = (): Block | undefined => {
+    if (!shared) return wrap(Buffer.allocUnsafe(dataBytes + parityBytes), false);
+    if (all.length === 0) return wrap(blockPool.take(dataBytes + parityBytes), false);
+    const mem = blockPool.takeExtra(dataBytes + parityBytes);
+    return mem ? wrap(mem, true) : undefined;
+  };
+  const all: Block[] = [];
+  const idle: Block[] = [];
+  /** Flushes in block order, with the block each one holds. */
+  const queue: InFlight[] = [];
+  let lastWrite: Promise<void> = Promise.resolve();
 
-  const flush = async (bufs: BlockBuffers, length: number): Promise<void> => {
+  const flush = (block: Block, length: number): Promise<void> => {
     const s = shardSizeFor(length, k);
-    bufs.data.fill(0, length, s * k);
-    await codec.encode(bufs.data, bufs.parity, s);
-    const shards: Buffer[] = [];
-    for (let i = 0; i < k; i++) shards.push(bufs.data.subarray(i * s, (i + 1) * s));
-    for (let i = 0; i < layout.parity; i++) shards.push(bufs.parity.subarray(i * s, (i + 1) * s));
-    const hashes = await Promise.all(shards.map((shard) => bitrotHash(shard)));
-    await Promise.all(
-      writers.map(async (w, d) => {
-        if (!w || failed[d]) return;
-        const idx = layout.dist[d] as number;
-        try {
-          await w.write([hashes[idx] as Buffer, shards[idx] as Buffer]);
-        } catch {
-          failed[d] = true;
-          await w.abort();
-        }
-      }),
-    );
-    checkQuorum();
+    // The body's hashes see the block now, in order; the rest of the block's work runs beside it.
+    const hashed = opts.onData(block.data.subarray(0, length));
+    const prev = lastWrite;
+    const stored = (async () => {
+      block.data.fill(0, length, s * k);
+      await codec.encode(block.data, block.parity, s);
+      const shards: Buffer[] = [];
+      for (let i = 0; i < k; i++) shards.push(block.data.subarray(i * s, (i + 1) * s));
+      for (let i = 0; i < layout.parity; i++) shards.push(block.parity.subarray(i * s, (i + 1) * s));
+      const hashes = await bitrotHashes(shards, opts.pool);
+      // Each drive's file is appended in block order: this block's writes follow the previous one's.
+      await prev;
+      await Promise.all(
+        writers.map(async (w, d) => {
+          if (!w || failed[d]) return;
+          const idx = layout.dist[d] as number;
+          try {
+            await w.write([hashes[idx] as Buffer, shards[idx] as Buffer]);
+          } catch {
+            failed[d] = true;
+            await w.abort();
+          }
+        }),
+      );
+      checkQuorum();
+    })();
+    lastWrite = stored.catch(() => {});
+    // Settles only when both are done with the block's memory, whichever fails first.
+    return Promise.allSettled([hashed, stored]).then((res) => {
+      for (const r of res) if (r.status === 'rejected') throw r.reason;
+    });
   };
 
-  const submit = async (length: number) => {
-    const bufs = buffers[current] as BlockBuffers;
-    if (inFlight) await inFlight;
-    const p = flush(bufs, length);
+  let current: Block | undefined;
+  let fill = 0;
+  let size = 0;
+
+  const nextBlock = async (): Promise<Block> => {
+    const free = idle.pop();
+    if (free) return free;
+    if (all.length < MAX_BLOCKS) {
+      const b = newBlock();
+      if (b) {
+        all.push(b);
+        return b;
+      }
+    }
+    // Wait for the oldest block in flight and reuse its buffer.
+    const oldest = queue.shift() as InFlight;
+    await oldest.done;
+    return oldest.block;
+  };
+
+  const submit = (length: number) => {
+    const block = current as Block;
+    const entry: InFlight = { block, done: flush(block, length), settled: false };
     // Surface a failure on the next await, and never leave it unhandled in between.
-    p.catch(() => {});
-    inFlight = p;
-    current ^= 1;
-    if (buffers[current] === undefined) buffers[current] = alloc();
+    entry.done.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        entry.settled = true;
+      },
+    );
+    queue.push(entry);
+    current = undefined;
     fill = 0;
   };
 
@@ -127,29 +175,28 @@ export async function encodeStream(
         typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
       size += chunk.length;
       if (size > opts.maxBytes) throw opts.onTooLong();
-      const pending = opts.onData(chunk);
-      if (pending) await pending;
       let off = 0;
       while (off < chunk.length) {
-        const bufs = buffers[current] as BlockBuffers;
+        current ??= await nextBlock();
         const n = Math.min(layout.blockSize - fill, chunk.length - off);
-        chunk.copy(bufs.data, fill, off, off + n);
+        chunk.copy(current.data, fill, off, off + n);
         fill += n;
         off += n;
-        if (fill === layout.blockSize) await submit(fill);
+        if (fill === layout.blockSize) submit(fill);
+      }
+      // Recycle blocks already done (and report their failures) without waiting for the others.
+      while (queue[0]?.settled) {
+        const q = queue.shift() as InFlight;
+        await q.done;
+        idle.push(q.block);
       }
     }
-    if (fill > 0) await submit(fill);
-    if (inFlight) await inFlight;
-  } catch (err) {
-    // Let the block in flight settle before the caller aborts the writers under it.
-    if (inFlight) await inFlight.catch(() => {});
-    throw err;
+    if (fill > 0) submit(fill);
+    for (const q of queue) await q.done;
   } finally {
-    for (const b of buffers) {
-      blockPool.give(b.data);
-      blockPool.give(b.parity);
-    }
+    // Let every block in flight settle before its buffer is reused or the caller aborts the writers.
+    await Promise.all(queue.map((q) => q.done.catch(() => {})));
+    for (const b of all) if (shared) blockPool.give(b.mem, b.extra);
   }
   return { size, failed } satisfies EncodeResult;
 }

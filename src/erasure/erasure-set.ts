@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataRef, Drive, MetaOp, MetaTable, ShardReader, ShardWriter } from '../drive/drive.js';
 import { DriveError } from '../drive/errors.js';
-import { BITROT_ALGORITHM, BITROT_HASH_SIZE, bitrotHash } from './bitrot.js';
+import type { HashPool } from '../util/hash-pool.js';
+import { BITROT_ALGORITHM, BITROT_HASH_SIZE, verifyShardBlock } from './bitrot.js';
 import { decodeRange, memoryShardReader } from './erasure-decode.js';
 import { encodeStream, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
@@ -44,10 +45,14 @@ export interface WrittenData {
  */
 export class ErasureSet {
   private readonly codecs = new Map<string, ReedSolomon>();
+  /** Told once when a drive is taken offline (to log it). */
+  onDriveOffline: ((index: number, endpoint: string, reason: string) => void) | undefined;
 
+  /** `pool` hashes shard blocks off the event loop (bitrot on write and on read). */
   constructor(
     readonly drives: (Drive | undefined)[],
     readonly parity: number,
+    readonly pool?: HashPool,
   ) {}
 
   get size(): number {
@@ -80,6 +85,22 @@ export class ErasureSet {
     return writeQuorum(layout.data, layout.parity);
   }
 
+  /**
+   * Takes drive `index` out of the set when `err` says it is offline (its slot becomes undefined,
+   * as for a drive that was unusable at start), so reads, listings and quorum counts skip it until
+   * restart. Returns `err`, for rethrowing.
+   */
+  noteError(index: number, err: unknown): unknown {
+    if (!(err instanceof DriveError) || err.kind !== 'DriveOffline') return err;
+    const drive = this.drives[index];
+    if (!drive) return err;
+    this.drives[index] = undefined;
+    this.onDriveOffline?.(index, drive.endpoint, err.message);
+    // Release its (stale) index; everything it is still asked fails fast with DriveOffline.
+    drive.close().catch(() => {});
+    return err;
+  }
+
   /** Runs `fn` on every drive in parallel, collecting each drive's value or error. */
   async each<T>(fn: (drive: Drive, index: number) => Promise<T>): Promise<PerDrive<T>> {
     return Promise.all(
@@ -89,7 +110,7 @@ export class ErasureSet {
         try {
           return { ok: true as const, value: await fn(drive, i) };
         } catch (error) {
-          return { ok: false as const, error };
+          return { ok: false as const, error: this.noteError(i, error) };
         }
       }),
     );
@@ -140,6 +161,7 @@ export class ErasureSet {
         onData: opts.onData,
         maxBytes: opts.maxBytes,
         onTooLong: opts.onTooLong,
+        ...(this.pool ? { pool: this.pool } : {}),
       });
       const finished = await Promise.all(
         writers.map(async (w, i) => {
@@ -219,12 +241,16 @@ export class ErasureSet {
       const index = shardToDrive[shard] as number;
       const drive = this.drives[index];
       if (!drive) throw new DriveError('DriveOffline', `drive ${index} is offline`);
-      if (rec.inline) {
-        const bytes = await drive.metaGet('inline', Buffer.from(rec.dataId));
-        if (!bytes) throw new DriveError('FileNotFound', `${drive.endpoint}: inline shard missing`);
-        return memoryShardReader(bytes);
+      try {
+        if (rec.inline) {
+          const bytes = await drive.metaGet('inline', Buffer.from(rec.dataId));
+          if (!bytes) throw new DriveError('FileNotFound', `${drive.endpoint}: inline shard missing`);
+          return memoryShardReader(bytes);
+        }
+        return await drive.openDataFile({ bucketId, dataId: rec.dataId }, part.file);
+      } catch (err) {
+        throw this.noteError(index, err);
       }
-      return drive.openDataFile({ bucketId, dataId: rec.dataId }, part.file);
     };
     return decodeRange({
       layout,
@@ -234,6 +260,7 @@ export class ErasureSet {
       end,
       openShard,
       onDamage: (shard, reason) => onDamage?.(shardToDrive[shard] as number, reason),
+      ...(this.pool ? { pool: this.pool } : {}),
     });
   }
 }
@@ -262,8 +289,7 @@ export async function verifyShards(set: ErasureSet, bucketId: string, rec: Objec
           const s = shardSizeFor(len, k);
           const buf = await reader.read(b * stride, BITROT_HASH_SIZE + s);
           if (buf.length < BITROT_HASH_SIZE + s) return false;
-          const hash = await bitrotHash(buf.subarray(BITROT_HASH_SIZE));
-          if (!hash.equals(buf.subarray(0, BITROT_HASH_SIZE))) return false;
+          if (!(await verifyShardBlock(buf, set.pool))) return false;
         }
       } finally {
         await reader.close();

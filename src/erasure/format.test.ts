@@ -13,13 +13,13 @@ let n = 0;
 async function formatted(count: number, parity?: number) {
   const drives = drivePaths(join(tmp.root, `s${n++}`), count);
   const set = await openSetDrives(drives, parity);
-  await Promise.all(set.drives.map((d) => d.close()));
+  await Promise.all(set.drives.map((d) => d?.close()));
   return { drives, set };
 }
 
 async function openAndClose(drives: string[], parity?: number) {
   const set = await openSetDrives(drives, parity);
-  await Promise.all(set.drives.map((d) => d.close()));
+  await Promise.all(set.drives.map((d) => d?.close()));
   return set;
 }
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { StorageConfigError } from '../drive/errors.js';
 import { LocalDrive, SYS_DIR } from '../drive/local-drive.js';
-import { defaultParity } from './erasure-layout.js';
+import { defaultParity, writeQuorum } from './erasure-layout.js';
 import { MAX_PARITY_SHARDS } from './reed-solomon.js';
 
 export const FORMAT_FILE = 'format.json';
@@ -22,10 +22,15 @@ export interface FormatFile {
 }
 
 export interface OpenedSet {
-  drives: LocalDrive[];
+  /** One per drive path; undefined for an offline drive. */
+  drives: (LocalDrive | undefined)[];
   format: Omit<FormatFile, 'index' | 'uuid'>;
   /** Drives found fresh (missing or empty) and formatted with their expected identity. */
   fresh: number[];
+  /** Drives that could not be opened (unreadable directory, format or index): offline until restart. */
+  offline: { index: number; path: string; reason: string }[];
+  /** This start formatted a new set (every readable drive was fresh). */
+  created: boolean;
 }
 
 export function validateParity(parity: number, drives: number): void {
@@ -37,7 +42,20 @@ export function validateParity(parity: number, drives: number): void {
     throw new StorageConfigError(`parity ${parity} is above the codec's maximum of ${MAX_PARITY_SHARDS}`);
 }
 
-type DriveState = { kind: 'formatted'; format: FormatFile } | { kind: 'fresh' };
+/**
+ * What start-up finds on a drive. A drive that cannot be read (not a directory, permission
+ * denied, I/O error, a format file that cannot be read or parsed) is offline: a failed disk, which
+ * the set survives within its parity. A readable drive that is not ours is an operator mistake
+ * and stops start-up (StorageConfigError).
+ */
+type DriveState =
+  | { kind: 'formatted'; format: FormatFile }
+  | { kind: 'fresh' }
+  | { kind: 'offline'; reason: string };
+
+function errText(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
 
 async function inspect(path: string): Promise<DriveState> {
   let entries: string[];
@@ -45,13 +63,15 @@ async function inspect(path: string): Promise<DriveState> {
     entries = await readdir(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'fresh' };
-    throw new StorageConfigError(`drive ${path}: cannot read directory: ${(err as Error).message}`);
+    return { kind: 'offline', reason: `cannot read directory: ${errText(err)}` };
   }
   if (entries.includes(SYS_DIR)) {
     let raw: Buffer | undefined;
     try {
       raw = await readFile(resolve(path, SYS_DIR, FORMAT_FILE));
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        return { kind: 'offline', reason: `cannot read ${SYS_DIR}/${FORMAT_FILE}: ${errText(err)}` };
       raw = undefined;
     }
     if (raw) {
@@ -61,7 +81,7 @@ async function inspect(path: string): Promise<DriveState> {
           throw new Error('bad shape');
         return { kind: 'formatted', format: f };
       } catch {
-        throw new StorageConfigError(`drive ${path}: ${SYS_DIR}/${FORMAT_FILE} is corrupt`);
+        return { kind: 'offline', reason: `${SYS_DIR}/${FORMAT_FILE} is corrupt` };
       }
     }
   }
@@ -74,10 +94,12 @@ async function inspect(path: string): Promise<DriveState> {
 }
 
 /**
- * Opens the drives of one erasure set. On first start (every drive fresh) formats them all; later
- * verifies every formatted drive belongs to the same deployment at the same position, and formats
- * fresh (replaced or wiped) drives with the identity they are expected to have, as long as enough
- * drives are formatted to read the set. Throws StorageConfigError naming the offending drive.
+ * Opens the drives of one erasure set. On first start (every readable drive fresh) formats them
+ * all; later verifies every formatted drive belongs to the same deployment at the same position,
+ * and formats fresh (replaced or wiped) drives with the identity they are expected to have, as long
+ * as enough drives are formatted to read the set. Drives that cannot be opened are left offline
+ * (listed in `offline`) while read quorum holds (write quorum on first start). Throws
+ * StorageConfigError naming the offending drive, or saying how many drives are missing.
  */
 export async function openSetDrives(paths: string[], parity?: number): Promise<OpenedSet> {
   if (paths.length < 1 || paths.length > 16)
@@ -95,9 +117,26 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
   const formatted = states.flatMap((s, i) => (s.kind === 'formatted' ? [{ i, f: s.format }] : []));
 
   let base: Omit<FormatFile, 'index' | 'uuid'>;
+  /** Drives that must open: write quorum to format a new set, read quorum to serve an existing one. */
+  let needed: number;
+  const offlineAt = (): OpenedSet['offline'] =>
+    states.flatMap((s, i) =>
+      s.kind === 'offline' ? [{ index: i, path: paths[i] as string, reason: s.reason }] : [],
+    );
+  const offlineText = () =>
+    offlineAt()
+      .map((o) => `${o.path}: ${o.reason}`)
+      .join('; ');
   if (formatted.length === 0) {
     const p = parity ?? defaultParity(paths.length);
     validateParity(p, paths.length);
+    // An unreadable drive may hold a format; formatting a new deployment needs write quorum anyway.
+    const usable = states.filter((s) => s.kind === 'fresh').length;
+    needed = writeQuorum(paths.length - p, p);
+    if (usable < needed)
+      throw new StorageConfigError(
+        `only ${usable} of ${paths.length} drives are usable, ${needed} are needed to format a new set (${offlineText()})`,
+      );
     base = { version: 1, deploymentId: randomUUID(), parity: p, drives: paths.map(() => randomUUID()) };
   } else {
     // The deployment most drives agree on is the reference; any other is a foreign drive.
@@ -132,30 +171,43 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
         );
     }
     if (parity !== undefined) base.parity = parity;
-    const readQuorum = paths.length - ref.parity;
-    if (formatted.length < readQuorum)
+    needed = paths.length - ref.parity;
+    if (formatted.length < needed) {
+      const offline = offlineAt().length;
       throw new StorageConfigError(
-        `only ${formatted.length} of ${paths.length} drives are formatted; at least ${readQuorum} are needed to start`,
+        `only ${formatted.length} of ${paths.length} drives are formatted${offline > 0 ? ` and readable (${offlineText()})` : ''}; at least ${needed} are needed to start`,
       );
+    }
   }
 
-  const drives = await Promise.all(paths.map((p) => LocalDrive.open(p)));
-  const fresh: number[] = [];
-  try {
-    await Promise.all(
-      states.map(async (s, i) => {
-        if (s.kind === 'formatted') return;
-        fresh.push(i);
-        const f: FormatFile = { ...base, index: i, uuid: base.drives[i] as string };
-        await (drives[i] as LocalDrive).writeSysFile(
-          FORMAT_FILE,
-          Buffer.from(`${JSON.stringify(f, null, 2)}\n`),
-        );
-      }),
+  // A drive whose directory, index or format cannot be opened or written is offline too.
+  const drives = await Promise.all(
+    paths.map(async (p, i): Promise<LocalDrive | undefined> => {
+      const s = states[i] as DriveState;
+      if (s.kind === 'offline') return undefined;
+      let drive: LocalDrive | undefined;
+      try {
+        drive = await LocalDrive.open(p);
+        if (s.kind === 'fresh') {
+          const f: FormatFile = { ...base, index: i, uuid: base.drives[i] as string };
+          await drive.writeSysFile(FORMAT_FILE, Buffer.from(`${JSON.stringify(f, null, 2)}\n`));
+        }
+        return drive;
+      } catch (err) {
+        await drive?.close().catch(() => {});
+        states[i] = { kind: 'offline', reason: `cannot open: ${errText(err)}` };
+        return undefined;
+      }
+    }),
+  );
+  const online = drives.filter(Boolean).length;
+  const formattedOnline = drives.filter((d, i) => d && formatted.some((x) => x.i === i)).length;
+  if ((formatted.length === 0 ? online : formattedOnline) < needed) {
+    await Promise.all(drives.map((d) => d?.close()));
+    throw new StorageConfigError(
+      `only ${online} of ${paths.length} drives could be opened, ${needed} are needed to start (${offlineText()})`,
     );
-  } catch (err) {
-    await Promise.all(drives.map((d) => d.close()));
-    throw err;
   }
-  return { drives, format: base, fresh: fresh.sort((a, b) => a - b) };
+  const fresh = states.flatMap((s, i) => (s.kind === 'fresh' ? [i] : []));
+  return { drives, format: base, fresh, offline: offlineAt(), created: formatted.length === 0 };
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createChecksumHasher } from '../util/checksum.js';
 import type { HashPool } from '../util/hash-pool.js';
+import type { HashName } from '../util/hash-pool-protocol.js';
 import type { ChecksumAlgorithm } from './object-layer.js';
 
 /** The running hashes of one request body: MD5 for the ETag, plus the requested checksum. */
 export interface BodyHasher {
   update(chunk: Buffer): void | Promise<void>;
-  digest(): Promise<{ md5: Buffer; checksum?: Buffer }>;
+  /** `extra` is present when the hasher was created with an extra algorithm. */
+  digest(): Promise<{ md5: Buffer; checksum?: Buffer; extra?: Buffer }>;
   /** Drops the hashing state (on abort); safe after digest(). */
   close(): void;
 }
@@ -14,35 +16,55 @@ export interface BodyHasher {
 /** Bodies at least this large hash on the worker pool; smaller ones are cheaper inline. */
 const POOL_THRESHOLD = 1024 * 1024;
 
+function result(md5: Buffer, checksum: Buffer | undefined, extra: Buffer | undefined) {
+  const out: { md5: Buffer; checksum?: Buffer; extra?: Buffer } = { md5 };
+  if (checksum) out.checksum = checksum;
+  if (extra) out.extra = extra;
+  return out;
+}
+
 /**
  * MD5 and checksum of a body. Large bodies hash on the worker pool, in order, off the event loop
  * (the pool copies each chunk once and bounds what is in flight); small ones on this thread.
+ * `extra` names a second checksum to keep beside the requested one (hashed once when they are equal).
  */
 export function createBodyHasher(
   algorithm: ChecksumAlgorithm | undefined,
   expectedSize: number,
   pool: HashPool | undefined,
+  extra?: ChecksumAlgorithm,
 ): BodyHasher {
+  const second = extra !== undefined && extra !== algorithm ? extra : undefined;
+  const pick = (checksum: Buffer | undefined, other: Buffer | undefined) =>
+    extra === undefined ? undefined : second === undefined ? checksum : other;
   if (pool && expectedSize >= POOL_THRESHOLD) {
-    const session = pool.session(algorithm ? ['MD5', algorithm] : ['MD5']);
+    const names: HashName[] = ['MD5'];
+    if (algorithm) names.push(algorithm);
+    if (second) names.push(second);
+    const session = pool.session(names);
     return {
       update: (chunk) => session.update(chunk),
       async digest() {
-        const [md5, checksum] = await session.digest();
-        return checksum ? { md5: md5 as Buffer, checksum } : { md5: md5 as Buffer };
+        const [md5, ...sums] = await session.digest();
+        const checksum = algorithm ? sums[0] : undefined;
+        const other = second ? sums[algorithm ? 1 : 0] : undefined;
+        return result(md5 as Buffer, checksum, pick(checksum, other));
       },
       close: () => session.close(),
     };
   }
   const md5 = createHash('md5');
   const sum = algorithm ? createChecksumHasher(algorithm) : undefined;
+  const sum2 = second ? createChecksumHasher(second) : undefined;
   return {
     update(chunk) {
       md5.update(chunk);
       sum?.update(chunk);
+      sum2?.update(chunk);
     },
     async digest() {
-      return sum ? { md5: md5.digest(), checksum: sum.digest() } : { md5: md5.digest() };
+      const checksum = sum?.digest();
+      return result(md5.digest(), checksum, pick(checksum, sum2?.digest()));
     },
     close() {},
   };

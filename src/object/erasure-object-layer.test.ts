@@ -275,6 +275,20 @@ test('a read that started before an overwrite finishes with the old bytes', asyn
   await ol.close();
 });
 
+test('a read of an inline object that started before an overwrite finishes with the old bytes', async () => {
+  const ol = await open(newDrives(4), 2);
+  await ol.makeBucket('b');
+  const v1 = pattern(4 * KiB, 1);
+  await put(ol, 'b', 'k', v1);
+  const reader = await ol.openObject('b', 'k');
+  await put(ol, 'b', 'k', pattern(4 * KiB, 2));
+  const chunks: Buffer[] = [];
+  for await (const c of reader.read({ start: 1, end: 4 * KiB - 1 })) chunks.push(c);
+  assert.ok(Buffer.concat(chunks).equals(v1.subarray(1)));
+  assert.ok(reader.readBuffer?.().equals(v1));
+  await ol.close();
+});
+
 test('If-None-Match * and If-Match are enforced', async () => {
   const ol = await open(newDrives(1));
   await ol.makeBucket('b');

@@ -9,7 +9,7 @@ import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
-import { bucketKey, objectKey } from './index-keys.js';
+import { bucketKey, inlineDataId, objectKey } from './index-keys.js';
 import {
   bucketLockName,
   LayerContext,
@@ -63,15 +63,33 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
   const log = opts.logger ?? (() => {});
   const startedAt = new Date();
   const opened = await openSetDrives(opts.drives, opts.parity);
-  const set = new ErasureSet(opened.drives, opened.format.parity);
-  const ctx = new LayerContext(set, new NamespaceLocks(), new DataPins(), new HashPool(), log);
-  for (const i of opened.fresh) {
-    if (opened.fresh.length < opened.drives.length)
-      log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
-  }
+  const pool = new HashPool();
+  const set = new ErasureSet(opened.drives, opened.format.parity, pool);
+  const ctx = new LayerContext(set, new NamespaceLocks(), new DataPins(), pool, log);
+  set.onDriveOffline = (i, endpoint, reason) =>
+    log(`drive #${i + 1} ${endpoint} went offline (${reason}); it stays offline until restart`);
+  for (const o of opened.offline)
+    log(`drive #${o.index + 1} ${o.path} is offline: ${o.reason}; serving from the other drives`);
+  const online = opened.drives.filter(Boolean).length;
+  if (online < ctx.metaWriteQuorum)
+    log(
+      `only ${online} of ${opened.drives.length} drives are online, fewer than the ${ctx.metaWriteQuorum} writes need: serving reads only`,
+    );
+  if (!opened.created)
+    for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
   const layer = new ErasureObjectLayer(ctx);
-  layer.startBackground(startedAt, opened.fresh.length > 0 && opened.fresh.length < opened.drives.length);
+  layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   return layer;
+}
+
+/** Yields `first`, then the rest of `rest`; closing it early closes `rest` too. */
+async function* prepended(first: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield first;
+    yield* rest;
+  } finally {
+    await rest.return(undefined);
+  }
 }
 
 /** The ObjectLayer over one erasure set. */
@@ -200,7 +218,7 @@ export class ErasureObjectLayer implements ObjectLayer {
       body.resume();
       throw translateError(err);
     }
-    const dataId = randomId();
+    const dataId = inline ? inlineDataId() : randomId();
     const ref = { bucketId: b.id, dataId };
     let dataCommitted = false;
     try {
@@ -259,12 +277,25 @@ export class ErasureObjectLayer implements ObjectLayer {
     return this.ctx.toInfo(bucket, key, rec);
   }
 
-  /** The version read quorum agrees on (under the key's read lock); NoSuchKey when there is none. */
-  private async current(bucket: string, key: string): Promise<{ bucketId: string; rec: ObjectRecord }> {
+  /**
+   * The version read quorum agrees on (under the key's read lock); NoSuchKey when there is none.
+   * With `withInlineData`, an inline version's bytes are read (and bitrot-checked) under the same
+   * lock, so they belong to that version even if an overwrite commits right after.
+   */
+  private async current(
+    bucket: string,
+    key: string,
+    withInlineData = false,
+  ): Promise<{ bucketId: string; rec: ObjectRecord; data?: Buffer }> {
     const b = await this.ctx.bucket(bucket);
-    const state = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
+    const { state, data } = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
       try {
-        return await this.ctx.objectState(b.id, key);
+        const state = await this.ctx.objectState(b.id, key);
+        const rec = state.current;
+        if (!withInlineData || !rec?.inline) return { state, data: undefined };
+        const chunks: Buffer[] = [];
+        for await (const c of this.readVersion(bucket, key, b.id, rec, 0, rec.size - 1)) chunks.push(c);
+        return { state, data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
       } catch (err) {
         throw translateError(err);
       }
@@ -272,15 +303,19 @@ export class ErasureObjectLayer implements ObjectLayer {
     const rec = state.current;
     if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
     if (state.agree.some((a, d) => !a && this.ctx.set.drives[d])) this.ctx.queueHeal(bucket, key);
-    return { bucketId: b.id, rec };
+    return data === undefined ? { bucketId: b.id, rec } : { bucketId: b.id, rec, data };
   }
 
   async openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader> {
-    const { bucketId, rec } = await this.current(bucket, key);
+    const { bucketId, rec, data } = await this.current(bucket, key, true);
     const b = { id: bucketId };
     let partOffset = 0;
     let partSize = rec.size;
-    const reader: ObjectReader = { info: this.ctx.toInfo(bucket, key, rec), read: () => Readable.from([]) };
+    const reader: ObjectReader = {
+      info: this.ctx.toInfo(bucket, key, rec),
+      read: () => Readable.from([]),
+      openRead: async (range) => reader.read(range),
+    };
     if (opts?.partNumber !== undefined) {
       const n = opts.partNumber;
       const idx = rec.parts.findIndex((p) => p.n === n);
@@ -293,34 +328,65 @@ export class ErasureObjectLayer implements ObjectLayer {
       partSize = (rec.parts[idx] as { size: number }).size;
       reader.partRange = { start: partOffset, end: partOffset + partSize - 1 };
     }
+    /** First and last byte (inclusive, in the whole object) that `range` of the part names. */
+    const bounds = (range: ByteRange | undefined): [number, number] => {
+      if (!range) return [partOffset, partOffset + partSize - 1];
+      if (!(range.start >= 0 && range.start <= range.end && range.end < partSize))
+        throw new ObjectLayerError(
+          'InvalidRange',
+          `range ${range.start}-${range.end} outside 0-${partSize - 1}`,
+        );
+      return [partOffset + range.start, partOffset + range.end];
+    };
+
+    if (data !== undefined) {
+      // Inline: the bytes were read with the record; no files, so nothing to pin.
+      const slice = (range: ByteRange | undefined) => {
+        const [start, end] = bounds(range);
+        return data.subarray(start, end + 1);
+      };
+      reader.readBuffer = slice;
+      reader.read = (range) => {
+        const bytes = slice(range);
+        return Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false });
+      };
+      return reader;
+    }
+
     // Protect the version's files from an overwrite until the caller reads it (or gives up).
     const releaseOpen = this.ctx.pins.pin(rec.dataId);
     const timer = setTimeout(releaseOpen, OPEN_PIN_MS);
     timer.unref();
 
-    reader.read = (range?: ByteRange) => {
-      let start = partOffset;
-      let end = partOffset + partSize - 1;
-      if (range) {
-        if (!(range.start >= 0 && range.start <= range.end && range.end < partSize))
-          throw new ObjectLayerError(
-            'InvalidRange',
-            `range ${range.start}-${range.end} outside 0-${partSize - 1}`,
-          );
-        start = partOffset + range.start;
-        end = partOffset + range.end;
-      }
-      const release = this.ctx.pins.pin(rec.dataId);
-      const stream = Readable.from(this.readVersion(bucket, key, b.id, rec, start, end), {
-        objectMode: false,
-        highWaterMark: 256 * 1024,
-      });
+    const streamOf = (source: AsyncGenerator<Buffer>, release: () => void): Readable => {
+      const stream = Readable.from(source, { objectMode: false, highWaterMark: 256 * 1024 });
       stream.once('close', () => {
         release();
         releaseOpen();
         clearTimeout(timer);
       });
       return stream;
+    };
+    reader.read = (range?: ByteRange) => {
+      const [start, end] = bounds(range);
+      const release = this.ctx.pins.pin(rec.dataId);
+      return streamOf(this.readVersion(bucket, key, b.id, rec, start, end), release);
+    };
+    reader.openRead = async (range?: ByteRange) => {
+      const [start, end] = bounds(range);
+      const release = this.ctx.pins.pin(rec.dataId);
+      const blocks = this.readVersion(bucket, key, b.id, rec, start, end);
+      let first: IteratorResult<Buffer>;
+      try {
+        // Decodes the first block (reading ahead, as streaming would) before anything is sent.
+        first = await blocks.next();
+      } catch (err) {
+        release();
+        releaseOpen();
+        clearTimeout(timer);
+        throw err;
+      }
+      return streamOf(first.done ? blocks : prepended(first.value, blocks), release);
     };
     return reader;
   }
@@ -371,7 +437,7 @@ export class ErasureObjectLayer implements ObjectLayer {
       };
       if (!state.perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
-      const ok = await this.ctx.set.commit((d) => {
+      const ok = await this.ctx.commits.commit((d) => {
         const prev = state.perDrive[d];
         if (!prev) return undefined;
         return [{ op: 'del', table: 'objects', key: okey }, ...this.ctx.dropVersionOps(prev)];

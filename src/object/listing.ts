@@ -1,8 +1,10 @@
+import type { ScanOptions } from '../drive/drive.js';
+import { pickRecord } from '../erasure/erasure-set.js';
 import { decodeRecordHead, type ObjectRecordHead } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
-import { mergedScan } from './merged-scan.js';
+import { type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo } from './object-layer.js';
 
 export const MAX_LIST_KEYS = 1000;
@@ -48,8 +50,12 @@ function headInfo(bucket: string, key: string, head: ObjectRecordHead): ObjectIn
 }
 
 /**
- * One page of a bucket listing: a sorted range scan of the metadata index merged over the drives.
- * A common prefix is skipped with one seek past it, so the cost is O(page), not O(bucket).
+ * One page of a bucket listing: a sorted range scan of the metadata index, merged over enough
+ * drives to decide every key (`quorumScan`). A key is listed only with the version a GET would
+ * return (the newest version on read quorum drives, `pickRecord`), so a delete or overwrite that
+ * missed a minority of drives neither resurrects a key nor shows a stale size. With a delimiter
+ * each drive rolls common prefixes up itself (one seek per prefix), so a page costs O(page), not
+ * O(keys below the prefixes).
  */
 export async function listObjects(
   ctx: LayerContext,
@@ -64,62 +70,117 @@ export async function listObjects(
   if (maxKeys === 0) return result;
   const { prefix, delimiter, after } = opts;
   const end = prefixEnd(objectKey(b.id, prefix));
+  const afterKey = after ? objectKey(b.id, after) : undefined;
+  const collapse = delimiter
+    ? { delimiter: Buffer.from(delimiter, 'utf8'), from: objectKey(b.id, prefix).length }
+    : undefined;
   let { start, exclusive } = listStart(b.id, prefix, delimiter, after);
   let count = 0;
   let last: string | undefined;
-  // With a delimiter, a seek past a common prefix makes the rest of a page useless: fetch small
-  // pages after a seek and grow them while keys keep coming, so each prefix costs O(1) entries.
-  let batch = delimiter ? 8 : maxKeys + 1;
+  let lastGroup: Buffer | undefined;
 
   scanning: for (;;) {
-    const limit = Math.min(maxKeys - count + 1, batch);
-    batch = Math.min(batch * 4, maxKeys + 1);
-    const page = await mergedScan(ctx.set, 'objects', start, exclusive, end, limit);
-    if (page.length === 0) break;
-    for (const entry of page) {
-      const key = keyOfObjectKey(entry.key);
-      if (delimiter) {
-        const idx = key.indexOf(delimiter, prefix.length);
-        if (idx >= 0) {
-          const cp = key.slice(0, idx + delimiter.length);
-          if (!after || compareKeys(cp, after) > 0) {
-            if (count === maxKeys) {
-              result.isTruncated = true;
-              break scanning;
-            }
-            result.commonPrefixes.push(cp);
-            count++;
-            last = cp;
-          }
-          const past = prefixEnd(objectKey(b.id, cp));
-          if (!past) break scanning;
-          start = past;
-          exclusive = false;
-          batch = 2;
-          continue scanning;
+    const limit = maxKeys - count + 1;
+    const scan: ScanOptions = { start, startExclusive: exclusive, limit };
+    if (end) scan.end = end;
+    if (collapse) scan.collapse = collapse;
+    const page = await quorumScan(ctx.set, 'objects', scan);
+    if (page.answered < ctx.metaReadQuorum)
+      throw new ObjectLayerError('ReadQuorum', `only ${page.answered} drives answered the listing`);
+    for (const entry of page.entries) {
+      if (entry.group) {
+        // Later entries of a group already seen are other drives' first keys of it.
+        if (lastGroup?.equals(entry.group)) continue;
+        lastGroup = entry.group;
+        if (afterKey && Buffer.compare(entry.group, afterKey) <= 0) continue;
+        if (!agreedHead(entry.perDrive) && !(await groupHasKey(ctx, entry))) continue;
+        if (count === maxKeys) {
+          result.isTruncated = true;
+          break scanning;
         }
+        const cp = keyOfObjectKey(entry.group);
+        result.commonPrefixes.push(cp);
+        count++;
+        last = cp;
+        continue;
       }
+      const head = agreedHead(entry.perDrive);
+      if (!head) continue;
       if (count === maxKeys) {
         result.isTruncated = true;
         break scanning;
       }
-      result.objects.push(headInfo(bucket, key, newestHead(entry.values)));
+      const key = keyOfObjectKey(entry.key);
+      result.objects.push(headInfo(bucket, key, head));
       count++;
       last = key;
-      start = entry.key;
+    }
+    const tail = page.entries.at(-1);
+    if (page.entries.length < limit || !tail) break;
+    if (tail.group) {
+      const past = prefixEnd(tail.group);
+      if (!past) break;
+      start = past;
+      exclusive = false;
+    } else {
+      start = tail.key;
       exclusive = true;
     }
-    if (page.length < limit) break;
   }
   if (result.isTruncated && last !== undefined) result.nextAfter = last;
   return result;
 }
 
-function newestHead(values: Buffer[]): ObjectRecordHead {
-  let best: ObjectRecordHead | undefined;
-  for (const v of values) {
-    const h = decodeRecordHead(v);
-    if (!best || h.mtime > best.mtime) best = h;
+/**
+ * The head of the version a GET of this key would return, from each drive's record: undefined
+ * when no version is on read quorum drives (deleted, never committed, or unreadable).
+ */
+function agreedHead(perDrive: (Buffer | undefined)[]): ObjectRecordHead | undefined {
+  let first: Buffer | undefined;
+  let holders = 0;
+  let same = true;
+  for (const v of perDrive) {
+    if (!v) continue;
+    holders++;
+    if (!first) first = v;
+    else if (same && !v.equals(first)) same = false;
   }
-  return best as ObjectRecordHead;
+  if (!first) return undefined;
+  if (same) {
+    // The healthy case: every drive that has the key holds the identical record.
+    const head = tryDecodeHead(first);
+    return head && holders >= head.layout.data ? head : undefined;
+  }
+  try {
+    return pickRecord(perDrive.map((v) => (v ? tryDecodeHead(v) : undefined)))?.record;
+  } catch {
+    return undefined;
+  }
+}
+
+function tryDecodeHead(v: Buffer): ObjectRecordHead | undefined {
+  try {
+    return decodeRecordHead(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a rolled-up group whose first key is not listable (a leftover of a partial delete) holds
+ * any key a GET would return: scans the group key by key. Only inconsistent groups get here.
+ */
+async function groupHasKey(ctx: LayerContext, first: MergedEntry): Promise<boolean> {
+  const group = first.group as Buffer;
+  const end = prefixEnd(group);
+  let start = first.key;
+  for (;;) {
+    const scan: ScanOptions = { start, startExclusive: true, limit: 100 };
+    if (end) scan.end = end;
+    const page = await mergedScan(ctx.set, 'objects', scan);
+    for (const e of page.entries) if (agreedHead(e.perDrive)) return true;
+    const tail = page.entries.at(-1);
+    if (page.entries.length < 100 || !tail) return false;
+    start = tail.key;
+  }
 }

@@ -267,3 +267,90 @@ test('complete honours If-None-Match against an existing object', async () => {
   assert.ok((await get(ol, 'b', 'k')).equals(pattern(10, 2)));
   await ol.close();
 });
+
+test('FULL_OBJECT uploads store the whole-object CRC combined from the parts; bad values and pairs are refused', async () => {
+  const { ol } = await setup(1);
+  const parts = [pattern(5 * MiB + 1, 1), pattern(5 * MiB + 333, 2), pattern(0, 3)];
+  const whole = Buffer.concat(parts);
+  for (const algorithm of ['CRC64NVME', 'CRC32', 'CRC32C'] as const) {
+    const key = `full-${algorithm}`;
+    const id = await ol.createMultipartUpload('b', key, {
+      metadata: {},
+      checksumAlgorithm: algorithm,
+      ...(algorithm === 'CRC64NVME' ? {} : { checksumType: 'FULL_OBJECT' as const }),
+    });
+    // Parts sent without a checksum are hashed with the upload's algorithm all the same.
+    const infos = [];
+    for (const [i, data] of parts.entries())
+      infos.push(await ol.uploadPart('b', key, id, i + 1, bodyOf(data), { size: data.length }));
+    assert.equal(infos[0]?.checksum, checksumBase64(algorithm, parts[0] as Buffer));
+    assert.equal(infos[0]?.checksumAlgorithm, algorithm);
+    const list = infos.map((p) => ({ partNumber: p.partNumber, etag: p.etag }));
+    const expected = checksumBase64(algorithm, whole);
+    await assert.rejects(
+      ol.completeMultipartUpload('b', key, id, list, {
+        checksum: { algorithm, value: checksumBase64(algorithm, pattern(10)) },
+      }),
+      isKind('ChecksumMismatch'),
+    );
+    await assert.rejects(
+      ol.completeMultipartUpload('b', key, id, list, { checksumType: 'COMPOSITE' }),
+      isKind('ChecksumMismatch'),
+    );
+    const info = await ol.completeMultipartUpload('b', key, id, list, {
+      checksum: { algorithm, value: expected },
+      checksumType: 'FULL_OBJECT',
+    });
+    assert.deepEqual(info.checksum, { algorithm, value: expected, type: 'FULL_OBJECT' });
+    assert.deepEqual((await ol.getObjectInfo('b', key)).checksum, info.checksum);
+  }
+  await assert.rejects(
+    ol.createMultipartUpload('b', 'x', {
+      metadata: {},
+      checksumAlgorithm: 'SHA256',
+      checksumType: 'FULL_OBJECT',
+    }),
+    isKind('InvalidArgument'),
+  );
+  await assert.rejects(
+    ol.createMultipartUpload('b', 'x', {
+      metadata: {},
+      checksumAlgorithm: 'CRC64NVME',
+      checksumType: 'COMPOSITE',
+    }),
+    isKind('InvalidArgument'),
+  );
+  await ol.close();
+});
+
+test('an upload without an algorithm reports the CRC64NVME of the whole object on completion, but stores none', async () => {
+  const { ol } = await setup(1);
+  const parts = [pattern(5 * MiB, 4), pattern(4097, 5)];
+  const id = await ol.createMultipartUpload('b', 'plain', { metadata: {} });
+  const infos = [];
+  for (const [i, data] of parts.entries()) {
+    // As default SDKs do: CRC32 on every part of an upload that named no algorithm.
+    infos.push(
+      await ol.uploadPart('b', 'plain', id, i + 1, bodyOf(data), {
+        size: data.length,
+        checksum: { algorithm: 'CRC32', expected: () => checksumBase64('CRC32', data) },
+      }),
+    );
+  }
+  assert.equal(infos[1]?.checksum, checksumBase64('CRC32', parts[1] as Buffer));
+  const list = infos.map((p) => ({ partNumber: p.partNumber, etag: p.etag, checksum: p.checksum as string }));
+  await assert.rejects(
+    ol.completeMultipartUpload('b', 'plain', id, list, {
+      checksum: { algorithm: 'CRC32', value: checksumBase64('CRC32', Buffer.concat(parts)) },
+    }),
+    isKind('InvalidArgument'),
+  );
+  const info = await ol.completeMultipartUpload('b', 'plain', id, list, {});
+  assert.deepEqual(info.checksum, {
+    algorithm: 'CRC64NVME',
+    value: checksumBase64('CRC64NVME', Buffer.concat(parts)),
+    type: 'FULL_OBJECT',
+  });
+  assert.equal((await ol.getObjectInfo('b', 'plain')).checksum, undefined);
+  await ol.close();
+});

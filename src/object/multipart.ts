@@ -1,17 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { MetaOp } from '../drive/drive.js';
+import type { MetaOp, ScanOptions } from '../drive/drive.js';
 import type { ErasureLayout } from '../erasure/erasure-layout.js';
 import { randomId, type WrittenData } from '../erasure/erasure-set.js';
 import type { ObjectRecord } from '../erasure/metadata-record.js';
-import { compositeChecksum } from '../util/checksum.js';
+import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { createBodyHasher } from './body-hasher.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
-import { idKey, objectKey, parseUploadKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
+import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
 import { type DataOwner, type LayerContext, translateError } from './layer-context.js';
 import { compareKeys } from './listing.js';
-import { mergedScan } from './merged-scan.js';
+import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
+import { DEFAULT_ALGORITHM, defaultChecksum, objectChecksum } from './multipart-checksum.js';
 import type {
   ChecksumAlgorithm,
   ChecksumType,
@@ -25,6 +26,7 @@ import type {
   ObjectInfo,
   PartInfo,
   PutPartOptions,
+  StoredChecksum,
   UploadInfo,
 } from './object-layer.js';
 import { stripEtag, verifyBody } from './put-checks.js';
@@ -51,6 +53,13 @@ interface StoredPart {
   file: string;
   mtime: number;
   checksum?: string;
+  /** Algorithm of `checksum` (absent on parts written before it was recorded: the upload's). */
+  algorithm?: ChecksumAlgorithm;
+  /**
+   * base64 CRC64NVME of the part, kept only in uploads created without an algorithm: S3 answers
+   * their completion with a default CRC64NVME full-object checksum, combined from these.
+   */
+  crc64nvme?: string;
 }
 
 function uploadInfo(bucket: string, u: UploadRecord): UploadInfo {
@@ -66,9 +75,13 @@ function uploadInfo(bucket: string, u: UploadRecord): UploadInfo {
   return info;
 }
 
-function partInfo(p: StoredPart): PartInfo {
+function partInfo(p: StoredPart, u: UploadRecord): PartInfo {
   const info: PartInfo = { partNumber: p.n, etag: p.etag, size: p.size, lastModified: new Date(p.mtime) };
-  if (p.checksum !== undefined) info.checksum = p.checksum;
+  if (p.checksum !== undefined) {
+    info.checksum = p.checksum;
+    const algorithm = p.algorithm ?? u.checksumAlgorithm;
+    if (algorithm !== undefined) info.checksumAlgorithm = algorithm;
+  }
   return info;
 }
 
@@ -87,9 +100,16 @@ export class MultipartOps {
       layout: this.ctx.set.newLayout(key),
     };
     if (opts.checksumAlgorithm) {
+      const type = opts.checksumType ?? defaultMultipartChecksumType(opts.checksumAlgorithm);
+      if (!multipartChecksumTypeAllowed(opts.checksumAlgorithm, type))
+        throw new ObjectLayerError(
+          'InvalidArgument',
+          `the ${type} checksum type cannot be used with the ${opts.checksumAlgorithm} checksum algorithm`,
+        );
       rec.checksumAlgorithm = opts.checksumAlgorithm;
-      rec.checksumType =
-        opts.checksumType ?? (opts.checksumAlgorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+      rec.checksumType = type;
+    } else if (opts.checksumType) {
+      throw new ObjectLayerError('InvalidArgument', 'a checksum type needs a checksum algorithm');
     }
     const owner: DataOwner = { bucketId: b.id, key, uploadId: rec.uploadId };
     const ok = await this.ctx.set.commit(() => [
@@ -136,9 +156,11 @@ export class MultipartOps {
     let cursor = start;
     while (out.length < limit) {
       const want = Math.min(limit - out.length, 1000);
-      const page = await mergedScan(this.ctx.set, 'parts', cursor, true, end, want);
+      const scan: ScanOptions = { start: cursor, startExclusive: true, limit: want };
+      if (end) scan.end = end;
+      const page = (await mergedScan(this.ctx.set, 'parts', scan)).entries;
       for (const e of page) {
-        out.push(JSON.parse((e.values[0] as Buffer).toString('utf8')) as StoredPart);
+        out.push(JSON.parse(anyValue(e).toString('utf8')) as StoredPart);
         cursor = e.key;
       }
       if (page.length < want) break;
@@ -167,7 +189,8 @@ export class MultipartOps {
     const algorithm = opts.checksum?.algorithm ?? u.checksumAlgorithm;
     const set = this.ctx.set;
     const file = `part.${partNumber}.${randomBytes(4).toString('hex')}`;
-    const hasher = createBodyHasher(algorithm, opts.size, this.ctx.pool);
+    const extra = u.checksumAlgorithm === undefined ? DEFAULT_ALGORITHM : undefined;
+    const hasher = createBodyHasher(algorithm, opts.size, this.ctx.pool, extra);
     let written: WrittenData;
     try {
       written = await set.writeData(body, {
@@ -187,7 +210,8 @@ export class MultipartOps {
     const ref = { bucketId: b.id, dataId: u.dataId };
     let moved = false;
     try {
-      const digests = verifyBody(written.size, opts.size, await hasher.digest(), opts);
+      const hashed = await hasher.digest();
+      const digests = verifyBody(written.size, opts.size, hashed, opts);
       const part: StoredPart = {
         n: partNumber,
         size: written.size,
@@ -195,7 +219,13 @@ export class MultipartOps {
         file,
         mtime: 0,
       };
-      if (digests.checksum !== undefined) part.checksum = digests.checksum;
+      // A part sent without a checksum (or copied) still gets the upload's: completion needs it.
+      const checksum = digests.checksum ?? hashed.checksum?.toString('base64');
+      if (checksum !== undefined && algorithm !== undefined) {
+        part.checksum = checksum;
+        part.algorithm = algorithm;
+      }
+      if (hashed.extra !== undefined) part.crc64nvme = hashed.extra.toString('base64');
       await set.commitData(written, ref, set.writeQuorum(u.layout));
       moved = true;
       const replaced = await this.ctx.withObjectWrite(bucket, key, async () => {
@@ -216,7 +246,7 @@ export class MultipartOps {
         return files;
       });
       for (const f of replaced) if (f !== file) await set.deleteDataFile(ref, f);
-      return partInfo(part);
+      return partInfo(part, u);
     } catch (err) {
       if (moved) await set.deleteDataFile(ref, file);
       else await set.discardTemp(written.tmpId);
@@ -241,6 +271,7 @@ export class MultipartOps {
     }
     let unused: StoredPart[] = [];
     let dataId = '';
+    let reported: StoredChecksum | undefined;
     const res = await this.ctx.withObjectWrite(bucket, key, async () => {
       const u = await this.upload(b.id, key, uploadId);
       dataId = u.dataId;
@@ -278,8 +309,11 @@ export class MultipartOps {
             : { n: s.n, size: s.size, etag: s.etag, file: s.file },
         ),
       };
-      const checksum = this.objectChecksum(u, chosen, opts);
-      if (checksum) rec.checksum = checksum;
+      if (u.checksumAlgorithm === undefined) reported = defaultChecksum(chosen, opts);
+      else {
+        const checksum = objectChecksum(u.checksumAlgorithm, u.checksumType, chosen, opts);
+        if (checksum) rec.checksum = checksum;
+      }
       const used = new Set(chosen.map((s) => s.n));
       unused = [...stored.values()].filter((s) => !used.has(s.n));
       const partKeys = [...stored.keys()].map((n) => partKey(uploadId, n));
@@ -291,30 +325,9 @@ export class MultipartOps {
     });
     await afterCommit(this.ctx, bucket, key, b.id, res);
     for (const s of unused) await this.ctx.set.deleteDataFile({ bucketId: b.id, dataId }, s.file);
-    return this.ctx.toInfo(bucket, key, res.rec);
-  }
-
-  /** The stored checksum of a completed upload: composite over the part checksums, or the client's full-object value. */
-  private objectChecksum(u: UploadRecord, chosen: StoredPart[], opts: CompleteMultipartOptions) {
-    const algorithm = u.checksumAlgorithm;
-    if (!algorithm) return undefined;
-    if (opts.checksum && opts.checksum.algorithm !== algorithm)
-      throw new ObjectLayerError('InvalidArgument', `the upload uses ${algorithm} checksums`);
-    if (u.checksumType === 'FULL_OBJECT') {
-      // Combining per-part CRCs into a full-object CRC is not implemented: keep the client's value.
-      return opts.checksum ? { algorithm, value: opts.checksum.value, type: 'FULL_OBJECT' } : undefined;
-    }
-    if (chosen.some((s) => s.checksum === undefined)) return undefined;
-    const value = compositeChecksum(
-      algorithm,
-      chosen.map((s) => Buffer.from(s.checksum as string, 'base64')),
-    );
-    if (opts.checksum) {
-      const sent = opts.checksum.value;
-      if (sent !== value && sent !== value.slice(0, value.lastIndexOf('-')))
-        throw new ObjectLayerError('ChecksumMismatch', 'the multipart checksum does not match the parts');
-    }
-    return { algorithm, value, type: 'COMPOSITE' };
+    const info = this.ctx.toInfo(bucket, key, res.rec);
+    if (reported) info.checksum = reported;
+    return info;
   }
 
   async abort(bucket: string, key: string, uploadId: string): Promise<void> {
@@ -349,7 +362,7 @@ export class MultipartOps {
     const last = page[page.length - 1];
     return {
       upload: uploadInfo(bucket, u),
-      parts: page.map(partInfo),
+      parts: page.map((p) => partInfo(p, u)),
       isTruncated: found.length > max,
       nextPartNumberMarker: last ? last.n : marker,
     };
@@ -377,54 +390,80 @@ export class MultipartOps {
     let count = 0;
     let lastKey: string | undefined;
     let lastId: string | undefined;
-    let batch = delimiter ? 8 : max + 1; // small pages after a seek (see listing.ts)
+    let lastGroup: Buffer | undefined;
+    const markerKey = keyMarker ? objectKey(b.id, keyMarker) : undefined;
+    // Each drive rolls common prefixes up itself; the delimiter is searched in the object key only
+    // (not in the NUL and upload id that end every uploads-table key).
+    const collapse = delimiter
+      ? { delimiter: Buffer.from(delimiter, 'utf8'), from: objectKey(b.id, prefix).length, suffix: 33 }
+      : undefined;
+    const listable = (e: MergedEntry): UploadRecord | undefined => {
+      const u = JSON.parse(anyValue(e).toString('utf8')) as UploadRecord;
+      return holders(e) >= u.layout.data ? u : undefined; // the same rule as readUpload
+    };
     scanning: for (;;) {
-      const limit = Math.min(max - count + 1, batch);
-      batch = Math.min(batch * 4, max + 1);
-      const page = await mergedScan(this.ctx.set, 'uploads', start, exclusive, end, limit);
-      if (page.length === 0) break;
+      const limit = max - count + 1;
+      const scan: ScanOptions = { start, startExclusive: exclusive, limit };
+      if (end) scan.end = end;
+      if (collapse) scan.collapse = collapse;
+      const page = (await quorumScan(this.ctx.set, 'uploads', scan)).entries;
       for (const e of page) {
-        const { key } = parseUploadKey(e.key);
-        if (delimiter) {
-          const idx = key.indexOf(delimiter, prefix.length);
-          if (idx >= 0) {
-            const cp = key.slice(0, idx + delimiter.length);
-            if (!keyMarker || compareKeys(cp, keyMarker) > 0) {
-              if (count === max) {
-                result.isTruncated = true;
-                break scanning;
-              }
-              result.commonPrefixes.push(cp);
-              count++;
-              lastKey = cp;
-              lastId = undefined;
-            }
-            const past = prefixEnd(objectKey(b.id, cp));
-            if (!past) break scanning;
-            start = past;
-            exclusive = false;
-            batch = 2;
-            continue scanning;
+        if (e.group) {
+          if (lastGroup?.equals(e.group)) continue;
+          lastGroup = e.group;
+          if (markerKey && Buffer.compare(e.group, markerKey) <= 0) continue;
+          if (!listable(e) && !(await this.groupHasUpload(e, listable))) continue;
+          if (count === max) {
+            result.isTruncated = true;
+            break scanning;
           }
+          const cp = keyOfObjectKey(e.group);
+          result.commonPrefixes.push(cp);
+          count++;
+          lastKey = cp;
+          lastId = undefined;
+          continue;
         }
+        const u = listable(e);
+        if (!u) continue;
         if (count === max) {
           result.isTruncated = true;
           break scanning;
         }
-        const u = JSON.parse((e.values[0] as Buffer).toString('utf8')) as UploadRecord;
         result.uploads.push(uploadInfo(bucket, u));
         count++;
         lastKey = u.key;
         lastId = u.uploadId;
-        start = e.key;
-        exclusive = true;
       }
-      if (page.length < limit) break;
+      const tail = page.at(-1);
+      if (page.length < limit || !tail) break;
+      const past = tail.group ? prefixEnd(tail.group) : tail.key;
+      if (!past) break;
+      start = past;
+      exclusive = !tail.group;
     }
     if (result.isTruncated) {
       if (lastKey !== undefined) result.nextKeyMarker = lastKey;
       if (lastId !== undefined) result.nextUploadIdMarker = lastId;
     }
     return result;
+  }
+
+  /** Whether a rolled-up group whose first upload is not listable holds any upload that is. */
+  private async groupHasUpload(
+    first: MergedEntry,
+    listable: (e: MergedEntry) => UploadRecord | undefined,
+  ): Promise<boolean> {
+    const end = prefixEnd(first.group as Buffer);
+    let start = first.key;
+    for (;;) {
+      const scan: ScanOptions = { start, startExclusive: true, limit: 100 };
+      if (end) scan.end = end;
+      const page = (await mergedScan(this.ctx.set, 'uploads', scan)).entries;
+      if (page.some((e) => listable(e))) return true;
+      const tail = page.at(-1);
+      if (page.length < 100 || !tail) return false;
+      start = tail.key;
+    }
   }
 }

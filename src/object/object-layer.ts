@@ -35,6 +35,11 @@ export interface ObjectLayer {
     body: Readable,
     opts: PutPartOptions,
   ): Promise<PartInfo>;
+  /**
+   * Assembles the listed parts. The result's `checksum` is the object's stored one; for an upload
+   * created without a checksum algorithm it is the CRC64NVME full-object checksum S3 reports on
+   * completion (combined from the parts) but does not keep with the object.
+   */
   completeMultipartUpload(
     bucket: string,
     key: string,
@@ -111,6 +116,17 @@ export interface ObjectReader {
   partRange?: ByteRange;
   /** Bytes of the version `info` describes; the whole object when `range` is absent. */
   read(range?: ByteRange): Readable;
+  /**
+   * The same bytes as `read()`, but resolves only once the first block of the range has been read
+   * and verified (reconstructed if need be): a read-quorum failure (ReadQuorum) rejects here, while
+   * an error answer can still be sent. A failure in a later block still breaks the stream.
+   */
+  openRead(range?: ByteRange): Promise<Readable>;
+  /**
+   * Present when the version is small and its bytes were read (and verified) when it was opened:
+   * the same bytes `read()` would stream, without a stream. Throws InvalidRange like `read()`.
+   */
+  readBuffer?(range?: ByteRange): Buffer;
 }
 
 /** Checksum the client asked for; `expected` is called after the body ended (trailers arrive last). */
@@ -167,6 +183,8 @@ export interface PartInfo {
   size: number;
   lastModified: Date;
   checksum?: string;
+  /** The algorithm of `checksum`. */
+  checksumAlgorithm?: ChecksumAlgorithm;
 }
 
 export interface CompletePart {
@@ -181,6 +199,8 @@ export interface CompleteMultipartOptions {
   ifMatch?: string;
   /** Full-object checksum the client sent on complete (x-amz-checksum-*), verified when present. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** x-amz-checksum-type sent on complete; must match the upload's type (ChecksumMismatch otherwise). */
+  checksumType?: ChecksumType;
 }
 
 export interface ListPartsOptions {

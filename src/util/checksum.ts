@@ -6,7 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
-import type { ChecksumAlgorithm } from '../object/object-layer.js';
+import type { ChecksumAlgorithm, ChecksumType } from '../object/object-layer.js';
 import { buildCrc32Tables, buildCrc64Tables } from './checksum-tables.js';
 
 export interface ChecksumHasher {
@@ -219,6 +219,24 @@ export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: Buf
   const hasher = createChecksumHasher(algorithm);
   for (const digest of partDigests) hasher.update(digest);
   return `${hasher.digest().toString('base64')}-${partDigests.length}`;
+}
+
+/**
+ * The checksum type of a multipart upload created with `algorithm` and no x-amz-checksum-type:
+ * CRC64NVME can only be FULL_OBJECT; the others default to COMPOSITE.
+ */
+export function defaultMultipartChecksumType(algorithm: ChecksumAlgorithm): ChecksumType {
+  return algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+}
+
+/**
+ * Whether S3 allows `type` for a multipart upload with `algorithm`: FULL_OBJECT needs a CRC (part
+ * CRCs combine into the whole-object CRC; SHA digests do not), and CRC64NVME is FULL_OBJECT only.
+ */
+export function multipartChecksumTypeAllowed(algorithm: ChecksumAlgorithm, type: ChecksumType): boolean {
+  if (type === 'FULL_OBJECT')
+    return algorithm === 'CRC32' || algorithm === 'CRC32C' || algorithm === 'CRC64NVME';
+  return algorithm !== 'CRC64NVME';
 }
 
 const HEADER_PREFIX = 'x-amz-checksum-';

@@ -3,8 +3,10 @@
  * bitrot work of concurrent uploads runs on every core instead of serializing on one JS thread.
  *
  * A session (one object's running hashes) is pinned to one worker because MD5 is stateful and
- * its blocks must arrive in order; sessions spread over workers by load. Data is copied once into
- * a transferable buffer (never structured-cloned: cloning a Buffer view would copy its whole pool).
+ * its blocks must arrive in order; sessions spread over workers by load. Data in shared memory
+ * (a SharedArrayBuffer, e.g. the erasure encoder's block buffers) is hashed in place; other data
+ * is copied once into a transferable buffer (never structured-cloned: cloning a Buffer view would
+ * copy its whole pool), or lent to the worker and handed back (`hashLent`).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +18,11 @@ const SESSION_WINDOW = 4 * 1024 * 1024;
 const BATCH_BYTES = 256 * 1024;
 
 export interface HashSession {
-  /** Queues data; resolves at once unless the worker is behind by more than a few MiB. */
+  /**
+   * Queues data. Copied data resolves at once unless the worker is behind by more than a few MiB;
+   * data in shared memory is hashed in place, and the promise resolves once the worker is done with
+   * it (the caller must leave those bytes unchanged until then).
+   */
   update(chunk: Uint8Array): Promise<void>;
   /** Digests in the order the hashes were named when the session opened. */
   digest(): Promise<Buffer[]>;
@@ -25,13 +31,19 @@ export interface HashSession {
 }
 
 interface Pending {
-  resolve(value: Buffer[]): void;
+  resolve(value: Buffer[], chunks?: Uint8Array[]): void;
   reject(err: Error): void;
+}
+
+function isShared(chunk: Uint8Array): boolean {
+  return chunk.buffer instanceof SharedArrayBuffer;
 }
 
 class PoolWorker {
   readonly worker: Worker;
   sessions = 0;
+  /** Bytes sent and not yet answered: where the next one-shot job goes. */
+  load = 0;
   readonly acks = new Map<number, (bytes: number) => void>();
   readonly pending = new Map<number, Pending>();
 
@@ -51,6 +63,7 @@ class PoolWorker {
 
   private onReply(msg: PoolReply): void {
     if (msg.op === 'ack') {
+      this.load -= msg.bytes;
       this.acks.get(msg.id)?.(msg.bytes);
       return;
     }
@@ -58,14 +71,17 @@ class PoolWorker {
     if (!pending) return;
     this.pending.delete(msg.id);
     if (msg.op === 'error') pending.reject(new Error(`hash worker: ${msg.message}`));
-    else pending.resolve(msg.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)));
+    else
+      pending.resolve(
+        msg.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
+        msg.op === 'each' ? msg.chunks : undefined,
+      );
   }
 }
 
 export class HashPool {
   private readonly workers: PoolWorker[];
   private nextId = 1;
-  private roundRobin = 0;
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.workers = Array.from({ length: size }, () => new PoolWorker());
@@ -82,22 +98,39 @@ export class HashPool {
     let batchBytes = 0;
     let waiter: (() => void) | undefined;
     let closed = false;
+    // One entry per update message, in order (the worker acks in order): shared data resolves its
+    // caller when acked.
+    const sent: { bytes: number; done?: () => void }[] = [];
+    let head = 0;
     worker.acks.set(id, (bytes) => {
       inFlight -= bytes;
+      const entry = sent[head++];
+      if (head === sent.length) {
+        sent.length = 0;
+        head = 0;
+      }
+      entry?.done?.();
       if (waiter && inFlight <= SESSION_WINDOW) {
         const w = waiter;
         waiter = undefined;
         w();
       }
     });
+    const send = (chunks: Uint8Array[], bytes: number, transfer: ArrayBuffer[], done?: () => void) => {
+      inFlight += bytes;
+      worker.load += bytes;
+      sent.push(done ? { bytes, done } : { bytes });
+      worker.post({ op: 'update', id, chunks }, transfer);
+    };
     const flush = () => {
       if (batchBytes === 0) return;
       const chunks = batch;
+      const bytes = batchBytes;
       batch = [];
-      inFlight += batchBytes;
       batchBytes = 0;
-      worker.post(
-        { op: 'update', id, chunks },
+      send(
+        chunks,
+        bytes,
         chunks.map((c) => c.buffer as ArrayBuffer),
       );
     };
@@ -105,12 +138,22 @@ export class HashPool {
       if (closed) return;
       closed = true;
       worker.sessions--;
+    };
+    const forget = () => {
       worker.acks.delete(id);
+      // A dropped session's data is hashed for nobody: release whoever still waits on it.
+      for (let i = head; i < sent.length; i++) sent[i]?.done?.();
+      sent.length = 0;
+      head = 0;
     };
     return {
       update(chunk) {
         if (closed) return Promise.reject(new Error('hash session is closed'));
         if (chunk.byteLength === 0) return Promise.resolve();
+        if (isShared(chunk)) {
+          flush();
+          return new Promise<void>((resolve) => send([chunk], chunk.byteLength, [], resolve));
+        }
         batch.push(new Uint8Array(chunk)); // one copy, into a buffer we may transfer
         batchBytes += chunk.byteLength;
         if (batchBytes >= BATCH_BYTES) flush();
@@ -122,8 +165,18 @@ export class HashPool {
       digest() {
         if (closed) return Promise.reject(new Error('hash session is closed'));
         flush();
+        // Updates still in flight are acked before the digest (the worker answers in order).
         const result = new Promise<Buffer[]>((resolve, reject) =>
-          worker.pending.set(id, { resolve, reject }),
+          worker.pending.set(id, {
+            resolve: (d) => {
+              forget();
+              resolve(d);
+            },
+            reject: (err) => {
+              forget();
+              reject(err);
+            },
+          }),
         );
         worker.post({ op: 'digest', id });
         finish();
@@ -133,19 +186,72 @@ export class HashPool {
         if (closed) return;
         worker.post({ op: 'close', id });
         finish();
+        forget();
       },
     };
   }
 
-  /** One-shot digests of each buffer (e.g. the bitrot hashes of one block's shards). */
+  private leastLoaded(): PoolWorker {
+    return this.workers.reduce((a, b) => (b.load < a.load ? b : a));
+  }
+
+  /**
+   * One-shot digests of each buffer (e.g. the bitrot hashes of one block's shards), on the least
+   * busy worker. Shared-memory buffers are hashed in place (leave them unchanged until this
+   * resolves); others are copied.
+   */
   hashEach(hash: 'sha256' | 'md5', chunks: Uint8Array[]): Promise<Buffer[]> {
-    const worker = this.workers[this.roundRobin++ % this.workers.length]!;
+    const worker = this.leastLoaded();
     const id = this.nextId++;
-    const copies = chunks.map((c) => new Uint8Array(c));
-    const result = new Promise<Buffer[]>((resolve, reject) => worker.pending.set(id, { resolve, reject }));
+    const copies = chunks.map((c) => (isShared(c) ? c : new Uint8Array(c)));
+    const transfer = copies.flatMap((c) => (isShared(c) ? [] : [c.buffer as ArrayBuffer]));
+    const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
+    worker.load += bytes;
+    const result = new Promise<Buffer[]>((resolve, reject) =>
+      worker.pending.set(id, {
+        resolve: (d) => {
+          worker.load -= bytes;
+          resolve(d);
+        },
+        reject,
+      }),
+    );
+    worker.post({ op: 'each', id, hash, chunks: copies }, transfer);
+    return result;
+  }
+
+  /**
+   * Like hashEach, without a copy: each buffer is moved to the worker and a buffer over the same
+   * memory comes back (the ones passed in are left empty). Each must span its whole ArrayBuffer.
+   * The first `skip` bytes of each are not hashed.
+   */
+  hashLent(
+    hash: 'sha256' | 'md5',
+    bufs: Buffer[],
+    skip = 0,
+  ): Promise<{ digests: Buffer[]; bufs: Buffer[] }> {
+    const worker = this.leastLoaded();
+    const id = this.nextId++;
+    const views = bufs.map((b) => {
+      if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength || isShared(b))
+        throw new RangeError('hashLent needs buffers that own their whole ArrayBuffer');
+      return new Uint8Array(b.buffer, 0, b.byteLength);
+    });
+    const bytes = views.reduce((n, c) => n + c.byteLength, 0);
+    worker.load += bytes;
+    const result = new Promise<{ digests: Buffer[]; bufs: Buffer[] }>((resolve, reject) =>
+      worker.pending.set(id, {
+        resolve: (digests, chunks) => {
+          worker.load -= bytes;
+          const back = (chunks ?? []).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+          resolve({ digests, bufs: back });
+        },
+        reject,
+      }),
+    );
     worker.post(
-      { op: 'each', id, hash, chunks: copies },
-      copies.map((c) => c.buffer as ArrayBuffer),
+      { op: 'each', id, hash, chunks: views, lent: true, skip },
+      views.map((v) => v.buffer as ArrayBuffer),
     );
     return result;
   }

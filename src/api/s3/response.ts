@@ -1,27 +1,42 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import type { S3Context } from './context.js';
 import type { S3Error } from './errors.js';
 import { el, type XmlElement, xmlDocument } from './xml.js';
 
 export const SERVER_NAME = 'Cairn';
 
-/** A 16-hex-digit id, unique enough per process lifetime, in the shape MinIO and AWS use. */
+let lastSecond = -1;
+let secondHex = '';
+/** Starts at a random point so ids of restarted processes within one second still differ. */
+let counter = randomBytes(4).readUInt32BE(0);
+
+/**
+ * A 16-hex-digit id in the shape MinIO and AWS use: the second (8 digits), then a per-process
+ * counter (8 digits). Unique per process lifetime unless one second sees 2^32 requests; costs no
+ * entropy or hashing per request.
+ */
 export function newRequestId(): string {
-  const id = Buffer.allocUnsafe(8);
-  id.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, 0);
-  randomBytes(4).copy(id, 4);
-  return id.toString('hex').toUpperCase();
+  const now = Math.floor(Date.now() / 1000) >>> 0;
+  if (now !== lastSecond) {
+    lastSecond = now;
+    secondHex = now.toString(16).toUpperCase().padStart(8, '0');
+  }
+  counter = (counter + 1) >>> 0;
+  return secondHex + counter.toString(16).toUpperCase().padStart(8, '0');
 }
 
-export function hostIdFor(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64');
-}
+/**
+ * The x-amz-id-2 / HostId of this server process. Like MinIO (a hash of its node name), it names
+ * the host that answered, not the request, so it is computed once.
+ */
+const HOST_ID = createHash('sha256').update(`cairn-host:${hostname()}:${process.pid}`).digest('base64');
 
 /** Headers every response carries, success or failure. */
 export function setCommonHeaders(res: ServerResponse, requestId: string): void {
   res.setHeader('x-amz-request-id', requestId);
-  res.setHeader('x-amz-id-2', hostIdFor(requestId));
+  res.setHeader('x-amz-id-2', HOST_ID);
   res.setHeader('Server', SERVER_NAME);
 }
 
@@ -53,7 +68,7 @@ export function sendEmpty(ctx: S3Context, status: number, headers: Record<string
 export function errorXml(err: S3Error, resource: string, requestId: string): string {
   const children: XmlElement[] = [el('Code', err.code), el('Message', err.message)];
   for (const [name, value] of Object.entries(err.details)) children.push(el(name, value));
-  children.push(el('Resource', resource), el('RequestId', requestId), el('HostId', hostIdFor(requestId)));
+  children.push(el('Resource', resource), el('RequestId', requestId), el('HostId', HOST_ID));
   return xmlDocument('Error', children, null);
 }
 

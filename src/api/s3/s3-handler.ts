@@ -119,7 +119,11 @@ export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, 
           method,
           rawUrl: req.url ?? '/',
           headers: req.headers,
-          headersDistinct: req.headersDistinct,
+          // Node rebuilds headersDistinct from the raw lines on every access, and it tells more
+          // than `headers` only when some header name repeats.
+          ...(req.rawHeaders.length !== 2 * Object.keys(req.headers).length
+            ? { headersDistinct: req.headersDistinct }
+            : {}),
           virtualHostBucket: bucketFromHost(req.headers.host, opts.domains),
         },
         lookupSecret,

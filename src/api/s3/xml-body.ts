@@ -33,11 +33,17 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 
 /**
  * Reads and parses an XML request body, verifying Content-MD5 and any x-amz-checksum-* header or
- * trailer the client sent with it. Returns undefined for an empty body.
+ * trailer the client sent with it. Returns undefined for an empty body. With `headerIsObjectChecksum`
+ * (CompleteMultipartUpload) an x-amz-checksum-* header describes the object being made, not this
+ * body, and is left to the operation.
  */
-export async function readXmlBody(ctx: S3Context, limit = MAX_XML_BODY): Promise<XmlNode | undefined> {
+export async function readXmlBody(
+  ctx: S3Context,
+  limit = MAX_XML_BODY,
+  opts: { headerIsObjectChecksum?: boolean } = {},
+): Promise<XmlNode | undefined> {
   const md5 = contentMd5(ctx);
-  const sent = checksumHeader(ctx);
+  const sent = opts.headerIsObjectChecksum ? undefined : checksumHeader(ctx);
   const body = ctx.body();
   const bytes = await readBoundedBody(body, limit);
   if (md5 !== undefined && !sameBytes(md5, createHash('md5').update(bytes).digest())) {

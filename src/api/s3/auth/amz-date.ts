@@ -8,8 +8,18 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 export function parseAmzDate(value: string): Date | undefined {
   const m = AMZ_DATE.exec(value);
   if (!m) return undefined;
-  const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return formatAmzDate(date) === value ? date : undefined;
+  const [y, mo, d, h, mi, s] = [+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const date = new Date(Date.UTC(y, mo, d, h, mi, s));
+  // Date.UTC rolls out-of-range fields over (Feb 30 becomes Mar 2) and maps years 0-99 to 19xx:
+  // a real instant reads back field for field.
+  const real =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
+  return real ? date : undefined;
 }
 
 export function formatAmzDate(date: Date): string {

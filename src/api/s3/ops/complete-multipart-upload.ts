@@ -1,5 +1,6 @@
 import type {
   ChecksumAlgorithm,
+  ChecksumType,
   CompleteMultipartOptions,
   CompletePart,
 } from '../../../object/object-layer.js';
@@ -62,22 +63,36 @@ function locationOf(ctx: S3Context): string {
   return `${proto}://${host}${path}`;
 }
 
+/** x-amz-checksum-type on complete, if sent: it asserts the type the upload was created with. */
+function checksumTypeHeader(ctx: S3Context): ChecksumType | undefined {
+  const raw = header(ctx, 'x-amz-checksum-type');
+  if (raw === undefined) return undefined;
+  const type = raw.trim().toUpperCase();
+  if (type !== 'FULL_OBJECT' && type !== 'COMPOSITE') {
+    throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
+  }
+  return type;
+}
+
 /**
  * CompleteMultipartUpload (POST ?uploadId): assembles the listed parts. A full-object checksum sent
- * in an x-amz-checksum-* header is verified by the object layer.
+ * in an x-amz-checksum-* header, and the x-amz-checksum-type, are verified by the object layer; the
+ * object's checksum (FULL_OBJECT or COMPOSITE) comes back in the result.
  */
 export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const uploadId = ctx.query.get('uploadId') ?? '';
   ctx.errorContext.uploadId = uploadId;
   const conditions = writeConditions(ctx);
   const sent = checksumHeader(ctx);
-  const parts = parseCompleteRequest(await readXmlBody(ctx));
+  const sentType = checksumTypeHeader(ctx);
+  const parts = parseCompleteRequest(await readXmlBody(ctx, undefined, { headerIsObjectChecksum: true }));
 
   const opts: CompleteMultipartOptions = { ...conditions };
   if (sent !== undefined) {
     opts.checksum = sent;
     ctx.errorContext.checksumAlgorithm = sent.algorithm;
   }
+  if (sentType !== undefined) opts.checksumType = sentType;
   const info = await ctx.objects.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, opts);
 
   const checksum = info.checksum;

@@ -1,5 +1,9 @@
 import type { ChecksumType, CreateMultipartOptions } from '../../../object/object-layer.js';
-import { parseChecksumAlgorithm } from '../../../util/checksum.js';
+import {
+  defaultMultipartChecksumType,
+  multipartChecksumTypeAllowed,
+  parseChecksumAlgorithm,
+} from '../../../util/checksum.js';
 import { header, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { rejectUnsupportedHeaders, storedMetadata } from '../request-headers.js';
@@ -29,6 +33,12 @@ export async function createMultipartUpload(ctx: S3Context): Promise<void> {
         'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
       );
     }
+    if (!multipartChecksumTypeAllowed(opts.checksumAlgorithm, type as ChecksumType)) {
+      throw new S3Error(
+        'InvalidRequest',
+        `The ${type} checksum type cannot be used with the ${opts.checksumAlgorithm.toLowerCase()} checksum algorithm.`,
+      );
+    }
     opts.checksumType = type as ChecksumType;
   }
 
@@ -36,7 +46,8 @@ export async function createMultipartUpload(ctx: S3Context): Promise<void> {
   const headers: Record<string, string> = {};
   if (opts.checksumAlgorithm !== undefined) {
     headers['x-amz-checksum-algorithm'] = opts.checksumAlgorithm;
-    headers['x-amz-checksum-type'] = opts.checksumType ?? 'COMPOSITE';
+    headers['x-amz-checksum-type'] =
+      opts.checksumType ?? defaultMultipartChecksumType(opts.checksumAlgorithm);
   }
   sendXml(
     ctx,

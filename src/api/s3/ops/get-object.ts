@@ -92,9 +92,10 @@ function setReadHeaders(ctx: S3Context, info: ObjectInfo, p: ReadPlan): void {
 }
 
 /**
- * GetObject: conditions, one range or one part, response overrides, checksum mode. The body is piped
- * with backpressure; a failure after the headers went out destroys the connection (the client sees a
- * short body, never a wrong one).
+ * GetObject: conditions, one range or one part, response overrides, checksum mode. A small object
+ * whose bytes came with its metadata is answered in one write; others are piped with backpressure
+ * once their first block is readable, and a failure after the headers went out destroys the connection (the client sees a short body,
+ * never a wrong one).
  */
 export async function getObject(ctx: S3Context): Promise<void> {
   const reader = await ctx.objects.openObject(ctx.bucket, ctx.key);
@@ -105,7 +106,12 @@ export async function getObject(ctx: S3Context): Promise<void> {
     ctx.res.end();
     return;
   }
-  await pipeline(reader.read(p.range), ctx.res);
+  if (reader.readBuffer !== undefined) {
+    ctx.res.end(reader.readBuffer(p.range));
+    return;
+  }
+  // The first block is decoded before the headers go out: quorum loss answers an S3 error.
+  await pipeline(await reader.openRead(p.range), ctx.res);
 }
 
 /** HeadObject: GetObject's headers and status without the body (and without opening the data). */

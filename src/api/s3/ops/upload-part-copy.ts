@@ -33,6 +33,9 @@ export async function uploadPartCopy(ctx: S3Context): Promise<void> {
     xmlDocument('CopyPartResult', [
       el('ETag', quoteEtag(part.etag)),
       el('LastModified', xmlTimestamp(part.lastModified)),
+      // The part is hashed with the upload's algorithm, if it has one; the client needs the value
+      // to list the part on CompleteMultipartUpload.
+      el(`Checksum${part.checksumAlgorithm ?? 'CRC32'}`, part.checksumAlgorithm && part.checksum),
     ]),
   );
 }
