@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DriveError } from './errors.js';
-import { LocalDrive } from './local-drive.js';
+import { LIVENESS_TTL_MS, LocalDrive } from './local-drive.js';
 
 const root = await mkdtemp(join(tmpdir(), 'cairn-drive-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -142,5 +142,52 @@ test('sweep removes old temp entries and unreferenced data dirs, keeping referen
   assert.equal(await d.sweep(new Date()), 2);
   assert.deepEqual(await readdir(join(root, 'w', 'data', ref.bucketId, 'dd')), ['dd'.repeat(16)]);
   assert.deepEqual(await readdir(join(root, 'w', 'data', ref.bucketId, 'ee')), []);
+  await d.close();
+});
+
+const isOffline = (e: unknown) => e instanceof DriveError && e.kind === 'DriveOffline';
+
+test('a drive whose directory is replaced by a file goes offline: commits fail and its index is no longer read', async () => {
+  const path = join(root, 'gone');
+  const d = await LocalDrive.open(path);
+  const key = Buffer.from('k');
+  await d.metaCommit([{ op: 'put', table: 'objects', key, value: Buffer.from('v') }]);
+  assert.equal(d.online, true);
+  await rm(path, { recursive: true, force: true });
+  await writeFile(path, 'this drive has failed\n');
+  // The LMDB environment is still open on the unlinked files and would commit: the drive must not.
+  await assert.rejects(
+    d.metaCommit([{ op: 'put', table: 'objects', key: Buffer.from('k2'), value: Buffer.from('v') }]),
+    isOffline,
+  );
+  assert.equal(d.online, false);
+  await assert.rejects(d.metaGet('objects', key), isOffline);
+  await assert.rejects(d.metaScan('objects', { start: Buffer.alloc(0), limit: 10 }), isOffline);
+  await assert.rejects(d.createTempFile('ab'.repeat(16), 'part.1'), isOffline);
+  await assert.rejects(d.openDataFile(ref, 'part.1'), isOffline);
+  await d.close();
+});
+
+test('a drive whose directory is removed and recreated empty goes offline within the liveness interval', async () => {
+  const path = join(root, 'recreated');
+  const d = await LocalDrive.open(path);
+  const key = Buffer.from('k');
+  await d.metaCommit([{ op: 'put', table: 'objects', key, value: Buffer.from('v') }]);
+  await rm(path, { recursive: true, force: true });
+  await mkdir(path);
+  // Reads trust a passed check for at most LIVENESS_TTL_MS, then look again.
+  await new Promise((r) => setTimeout(r, LIVENESS_TTL_MS + 50));
+  await assert.rejects(d.metaGet('objects', key), isOffline);
+  assert.equal(d.online, false);
+  await d.close();
+});
+
+test('a drive whose temp area vanished fails that write but stays online', async () => {
+  const path = join(root, 'notmp');
+  const d = await LocalDrive.open(path);
+  await rm(join(path, '.cairn.sys', 'tmp'), { recursive: true });
+  await assert.rejects(d.createTempFile('ab'.repeat(16), 'part.1'), (e: unknown) => !isOffline(e));
+  assert.equal(d.online, true);
+  await d.metaCommit([{ op: 'put', table: 'objects', key: Buffer.from('k'), value: Buffer.from('v') }]);
   await d.close();
 });

@@ -305,7 +305,8 @@ export class LocalDrive implements Drive {
         seek = prefixEnd(group);
         break;
       }
-      if (!seek || (end && Buffer.compare(seek, end) >= 0)) break;
+      if (!seek) break; // a seek at or past `end` finds nothing and ends the loop
+
       start = seek;
       exclusiveStart = false;
     }

@@ -1,5 +1,4 @@
 import type { ShardReader } from '../drive/drive.js';
-import type { HashPool } from '../util/hash-pool.js';
 import { BITROT_HASH_SIZE, verifyShardBlock } from './bitrot.js';
 import type { ErasureLayout } from './erasure-layout.js';
 import { ErasureReadQuorum } from './errors.js';
@@ -18,8 +17,6 @@ export interface DecodeOptions {
   openShard: (shardIndex: number) => Promise<ShardReader>;
   /** Told once per shard found missing, short or corrupt (to queue healing). */
   onDamage?: (shardIndex: number, reason: string) => void;
-  /** Verifies bitrot hashes off the event loop, without copying the blocks. */
-  pool?: HashPool;
 }
 
 /** Blocks read and verified ahead of the one being sent. */
@@ -59,7 +56,7 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
         markBad(i, 'short shard file');
         return undefined;
       }
-      const shard = await verifyShardBlock(buf, opts.pool);
+      const shard = verifyShardBlock(buf);
       if (!shard) {
         markBad(i, 'bitrot hash mismatch');
         return undefined;

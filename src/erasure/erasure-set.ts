@@ -48,7 +48,7 @@ export class ErasureSet {
   /** Told once when a drive is taken offline (to log it). */
   onDriveOffline: ((index: number, endpoint: string, reason: string) => void) | undefined;
 
-  /** `pool` hashes shard blocks off the event loop (bitrot on write and on read). */
+  /** `pool` hashes the shard blocks of writes off the event loop, in place. */
   constructor(
     readonly drives: (Drive | undefined)[],
     readonly parity: number,
@@ -260,7 +260,6 @@ export class ErasureSet {
       end,
       openShard,
       onDamage: (shard, reason) => onDamage?.(shardToDrive[shard] as number, reason),
-      ...(this.pool ? { pool: this.pool } : {}),
     });
   }
 }
@@ -289,7 +288,7 @@ export async function verifyShards(set: ErasureSet, bucketId: string, rec: Objec
           const s = shardSizeFor(len, k);
           const buf = await reader.read(b * stride, BITROT_HASH_SIZE + s);
           if (buf.length < BITROT_HASH_SIZE + s) return false;
-          if (!(await verifyShardBlock(buf, set.pool))) return false;
+          if (!verifyShardBlock(buf)) return false;
         }
       } finally {
         await reader.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { StorageConfigError } from '../drive/errors.js';
 import { drivePaths, tempRoot } from '../object/test-support.js';
@@ -111,4 +111,60 @@ test('a non-empty directory without a format is not taken over', async () => {
   await mkdir(drives[0] as string, { recursive: true });
   await writeFile(join(drives[0] as string, 'precious.txt'), 'keep me');
   await assert.rejects(openAndClose(drives), configError(/not empty/));
+});
+
+/** A dead disk whose mount point is gone: a plain file where the drive directory was. */
+async function killDrive(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, 'this drive has failed\n');
+}
+
+test('drives that cannot be opened are offline, and the set opens while read quorum holds', async () => {
+  const { drives } = await formatted(4);
+  await killDrive(drives[1] as string);
+  const one = await openAndClose(drives);
+  assert.equal(one.drives[1], undefined);
+  assert.equal(one.drives.filter(Boolean).length, 3);
+  assert.deepEqual(
+    one.offline.map((o) => [o.index, o.path]),
+    [[1, drives[1]]],
+  );
+  assert.match(one.offline[0]?.reason ?? '', /ENOTDIR/);
+  // A corrupt format file is a failed disk too, not a reason to stop.
+  await writeFile(join(drives[3] as string, '.cairn.sys', 'format.json'), '{"version":1,"dri');
+  const two = await openAndClose(drives);
+  assert.deepEqual(
+    two.offline.map((o) => o.index),
+    [1, 3],
+  );
+  assert.match(two.offline[1]?.reason ?? '', /corrupt/);
+  // Below read quorum (2 of 4 with parity 2) it refuses, naming the offline drives.
+  await killDrive(drives[0] as string);
+  await assert.rejects(
+    openAndClose(drives),
+    configError(
+      new RegExp(
+        `only 1 of 4 drives are formatted and readable .*${drives[0]}: cannot read directory: ENOTDIR`,
+      ),
+    ),
+  );
+});
+
+test('a new set is formatted only when write quorum of its drives is usable', async () => {
+  const drives = drivePaths(join(tmp.root, `s${n++}`), 4);
+  await killDrive(drives[2] as string);
+  const set = await openAndClose(drives);
+  assert.equal(set.created, true);
+  assert.deepEqual(
+    set.offline.map((o) => o.index),
+    [2],
+  );
+  const fresh = drivePaths(join(tmp.root, `s${n++}`), 4);
+  await killDrive(fresh[0] as string);
+  await killDrive(fresh[3] as string);
+  await assert.rejects(
+    openAndClose(fresh),
+    configError(/only 2 of 4 drives are usable, 3 are needed to format/),
+  );
 });

@@ -8,7 +8,7 @@ import { checksumBase64 } from '../util/checksum.js';
 import { type ErasureObjectLayer, openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { ObjectLayer } from './object-layer.js';
-import { bodyOf, drivePaths, filesUnder, get, pattern, put, tempRoot } from './test-support.js';
+import { bodyOf, drivePaths, filesUnder, get, pattern, put, readAll, tempRoot } from './test-support.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -182,6 +182,85 @@ describe('degraded reads on 4 drives with parity 2', () => {
     await assert.rejects(get(ol, 'b', 'big'), isKind('ReadQuorum'));
     await ol.close();
   });
+});
+
+/** A dead disk whose mount point is gone: a plain file where the drive directory was. */
+async function killDrive(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+  await writeFile(path, 'this drive has failed\n');
+}
+
+test('openRead rejects with ReadQuorum before any byte when the first block of the range cannot be read', async () => {
+  const drives = newDrives(4);
+  const ol = await open(drives, 2);
+  await ol.makeBucket('b');
+  const data = pattern(3 * MiB + 5);
+  await put(ol, 'b', 'big', data);
+  for (const d of [0, 2]) await rm(join(drives[d] as string, 'data'), { recursive: true, force: true });
+  // Two shards of four gone: still readable, through openRead as through read.
+  const ok = await ol.openObject('b', 'big');
+  assert.ok(
+    (await readAll(await ok.openRead({ start: 2 * MiB + 1, end: 3 * MiB }))).equals(
+      data.subarray(2 * MiB + 1, 3 * MiB + 1),
+    ),
+  );
+  assert.ok((await readAll(await ok.openRead())).equals(data));
+  await rm(join(drives[1] as string, 'data'), { recursive: true, force: true });
+  const reader = await ol.openObject('b', 'big');
+  await assert.rejects(reader.openRead(), isKind('ReadQuorum'));
+  await assert.rejects(reader.openRead({ start: 2 * MiB, end: 2 * MiB + 9 }), isKind('ReadQuorum'));
+  await ol.close();
+});
+
+test('a drive that cannot be opened at start is offline: reads reconstruct and writes reach quorum without it', async () => {
+  const drives = newDrives(4);
+  let ol = await open(drives, 2);
+  await ol.makeBucket('b');
+  const small = pattern(10 * KiB, 3);
+  const big = pattern(2 * MiB + 1, 4);
+  await put(ol, 'b', 'small', small);
+  await put(ol, 'b', 'big', big);
+  await ol.close();
+  await killDrive(drives[1] as string);
+  const logs: string[] = [];
+  ol = await openObjectLayer({ drives, parity: 2, logger: (m) => logs.push(m) });
+  assert.ok(
+    logs.some((m) => m.includes(`${drives[1]} is offline`) && m.includes('ENOTDIR')),
+    logs.join('\n'),
+  );
+  assert.ok((await get(ol, 'b', 'small')).equals(small));
+  assert.ok((await get(ol, 'b', 'big')).equals(big));
+  await put(ol, 'b', 'new-small', small);
+  await put(ol, 'b', 'new-big', big);
+  assert.ok((await get(ol, 'b', 'new-big')).equals(big));
+  const listed = await ol.listObjects('b', { prefix: '', delimiter: '', after: '', maxKeys: 10 });
+  assert.deepEqual(
+    listed.objects.map((o) => o.key),
+    ['big', 'new-big', 'new-small', 'small'],
+  );
+  await ol.close();
+});
+
+test('drives failing while running: an inline PUT fails with WriteQuorum once 2 of 4 are gone, and reads stay exact', async () => {
+  const drives = newDrives(4);
+  const logs: string[] = [];
+  const ol = await openObjectLayer({ drives, parity: 2, logger: (m) => logs.push(m) });
+  await ol.makeBucket('b');
+  const small = pattern(10, 5);
+  await put(ol, 'b', 'before', small);
+  await killDrive(drives[1] as string);
+  await put(ol, 'b', 'one-gone', small); // 3 of 4: write quorum
+  await killDrive(drives[3] as string);
+  // Their LMDB environments are still open on unlinked files; the commits must not count.
+  await assert.rejects(put(ol, 'b', 'two-gone', small), isKind('WriteQuorum'));
+  await assert.rejects(ol.getObjectInfo('b', 'two-gone'), isKind('NoSuchKey'));
+  assert.ok((await get(ol, 'b', 'before')).equals(small));
+  assert.ok((await get(ol, 'b', 'one-gone')).equals(small));
+  assert.ok(
+    logs.some((m) => m.includes(`${drives[3]} went offline`)),
+    logs.join('\n'),
+  );
+  await ol.close();
 });
 
 test('a write reaching fewer than write quorum drives fails with WriteQuorum and leaves nothing', async () => {

@@ -137,6 +137,7 @@ export class Healer {
             onData: () => {},
             maxBytes: part.size,
             onTooLong: () => new Error('decoded part is longer than recorded'),
+            ...(set.pool ? { pool: set.pool } : {}),
           });
           finished = await Promise.all(
             writers.map(async (w, i) => {

@@ -78,6 +78,7 @@ export async function listObjects(
   let count = 0;
   let last: string | undefined;
   let lastGroup: Buffer | undefined;
+  const dataShards = ctx.set.size - ctx.set.parity;
 
   scanning: for (;;) {
     const limit = maxKeys - count + 1;
@@ -93,7 +94,7 @@ export async function listObjects(
         if (lastGroup?.equals(entry.group)) continue;
         lastGroup = entry.group;
         if (afterKey && Buffer.compare(entry.group, afterKey) <= 0) continue;
-        if (!agreedHead(entry.perDrive) && !(await groupHasKey(ctx, entry))) continue;
+        if (!groupListable(entry.perDrive, dataShards) && !(await groupHasKey(ctx, entry))) continue;
         if (count === maxKeys) {
           result.isTruncated = true;
           break scanning;
@@ -156,6 +157,22 @@ function agreedHead(perDrive: (Buffer | undefined)[]): ObjectRecordHead | undefi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a common prefix's first key is listable. Every version is written with the set's layout,
+ * so identical records on `data` drives already prove what `agreedHead` would decode to prove.
+ */
+function groupListable(perDrive: (Buffer | undefined)[], data: number): boolean {
+  let first: Buffer | undefined;
+  let holders = 0;
+  for (const v of perDrive) {
+    if (!v) continue;
+    if (!first) first = v;
+    else if (!v.equals(first)) return agreedHead(perDrive) !== undefined;
+    holders++;
+  }
+  return holders >= data || agreedHead(perDrive) !== undefined;
 }
 
 function tryDecodeHead(v: Buffer): ObjectRecordHead | undefined {

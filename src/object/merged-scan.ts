@@ -94,18 +94,13 @@ async function scanDrives(
   opts: ScanOptions,
   drives: number[],
 ): Promise<DriveList[]> {
-  const res = await Promise.all(
-    drives.map(async (drive) => {
-      const d = set.drives[drive];
-      if (!d) return undefined;
-      try {
-        return { drive, entries: await d.metaScan(table, opts) };
-      } catch {
-        return undefined;
-      }
-    }),
-  );
-  return res.filter((r): r is DriveList => r !== undefined);
+  // Through `each`, so a drive found offline is taken out of the set as on every other path.
+  const res = await set.each(async (d, i) => (drives.includes(i) ? d.metaScan(table, opts) : undefined));
+  const lists: DriveList[] = [];
+  res.forEach((r, drive) => {
+    if (r.ok && r.value) lists.push({ drive, entries: r.value });
+  });
+  return lists;
 }
 
 function mergeLists(lists: DriveList[], size: number, limit: number): MergedEntry[] {
@@ -127,25 +122,28 @@ function mergeLists(lists: DriveList[], size: number, limit: number): MergedEntr
   }
   // k-way merge of the drives' sorted lists (k is at most the set size: a linear pick of the minimum).
   const pos = lists.map(() => 0);
+  const at: number[] = [];
   while (entries.length < limit) {
-    let min: Buffer | undefined;
+    let min: MetaEntry | undefined;
+    at.length = 0;
     for (let i = 0; i < lists.length; i++) {
       const e = (lists[i] as DriveList).entries[pos[i] as number];
-      if (e && (!min || Buffer.compare(e.key, min) < 0)) min = e.key;
-    }
-    if (!min || (horizon && Buffer.compare(min, horizon) > 0)) break;
-    const perDrive: (Buffer | undefined)[] = new Array(size).fill(undefined);
-    let group: Buffer | undefined;
-    for (let i = 0; i < lists.length; i++) {
-      const l = lists[i] as DriveList;
-      const e = l.entries[pos[i] as number];
-      if (e?.key.equals(min)) {
-        perDrive[l.drive] = e.value;
-        pos[i] = (pos[i] as number) + 1;
-        group ??= e.group;
+      if (!e) continue;
+      const c = min ? Buffer.compare(e.key, min.key) : -1;
+      if (c < 0) {
+        min = e;
+        at.length = 0;
       }
+      if (c <= 0) at.push(i);
     }
-    entries.push(group ? { key: min, perDrive, group } : { key: min, perDrive });
+    if (!min || (horizon && Buffer.compare(min.key, horizon) > 0)) break;
+    const perDrive: (Buffer | undefined)[] = new Array(size).fill(undefined);
+    for (const i of at) {
+      const l = lists[i] as DriveList;
+      perDrive[l.drive] = (l.entries[pos[i] as number] as MetaEntry).value;
+      pos[i] = (pos[i] as number) + 1;
+    }
+    entries.push(min.group ? { key: min.key, perDrive, group: min.group } : { key: min.key, perDrive });
   }
   return entries;
 }

@@ -8,11 +8,10 @@ export type PoolRequest =
   | { op: 'update'; id: number; chunks: Uint8Array[] }
   | { op: 'digest'; id: number }
   | { op: 'close'; id: number }
-  /** `lent`: the chunks were transferred and go back with the digests; `skip`: bytes of each not hashed. */
-  | { op: 'each'; id: number; hash: 'sha256' | 'md5'; chunks: Uint8Array[]; lent?: boolean; skip?: number };
+  | { op: 'each'; id: number; hash: 'sha256' | 'md5'; chunks: Uint8Array[] };
 
 export type PoolReply =
   | { op: 'ack'; id: number; bytes: number }
   | { op: 'digest'; id: number; digests: Uint8Array[] }
-  | { op: 'each'; id: number; digests: Uint8Array[]; chunks?: Uint8Array[] }
+  | { op: 'each'; id: number; digests: Uint8Array[] }
   | { op: 'error'; id: number; message: string };

@@ -27,7 +27,9 @@ test('concurrent sessions do not mix their data', async () => {
       return (await s.digest())[0]!.toString('hex');
     }),
   );
-  inputs.forEach((input, i) => assert.equal(digests[i], createHash('md5').update(input).digest('hex')));
+  inputs.forEach((input, i) => {
+    assert.equal(digests[i], createHash('md5').update(input).digest('hex'));
+  });
 });
 
 test('hashEach digests each buffer separately and leaves the callers buffers intact', async () => {
@@ -44,4 +46,23 @@ test('an empty session digests the empty input', async () => {
   const s = pool.session(['MD5']);
   const [md5] = await s.digest();
   assert.equal(md5!.toString('hex'), 'd41d8cd98f00b204e9800998ecf8427e');
+});
+
+test('shared-memory data is hashed in place, and update resolves once the worker is done with it', async () => {
+  const mem = new Uint8Array(new SharedArrayBuffer(3 * 1024 * 1024));
+  const expected = createHash('md5');
+  const s = pool.session(['MD5']);
+  for (let round = 0; round < 3; round++) {
+    mem.set(randomBytes(mem.length));
+    expected.update(mem);
+    // The same memory is rewritten after each update resolves: the digest proves it was read first.
+    await s.update(mem);
+  }
+  const [md5] = await s.digest();
+  assert.equal(md5!.toString('hex'), expected.digest('hex'));
+  const shards = [mem.subarray(0, 100_000), mem.subarray(100_000, 300_000)];
+  const digests = await pool.hashEach('sha256', shards);
+  shards.forEach((c, i) => {
+    assert.equal(digests[i]!.toString('hex'), createHash('sha256').update(c).digest('hex'));
+  });
 });

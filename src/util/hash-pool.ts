@@ -6,7 +6,7 @@
  * its blocks must arrive in order; sessions spread over workers by load. Data in shared memory
  * (a SharedArrayBuffer, e.g. the erasure encoder's block buffers) is hashed in place; other data
  * is copied once into a transferable buffer (never structured-cloned: cloning a Buffer view would
- * copy its whole pool), or lent to the worker and handed back (`hashLent`).
+ * copy its whole pool).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -31,7 +31,7 @@ export interface HashSession {
 }
 
 interface Pending {
-  resolve(value: Buffer[], chunks?: Uint8Array[]): void;
+  resolve(value: Buffer[]): void;
   reject(err: Error): void;
 }
 
@@ -71,11 +71,7 @@ class PoolWorker {
     if (!pending) return;
     this.pending.delete(msg.id);
     if (msg.op === 'error') pending.reject(new Error(`hash worker: ${msg.message}`));
-    else
-      pending.resolve(
-        msg.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
-        msg.op === 'each' ? msg.chunks : undefined,
-      );
+    else pending.resolve(msg.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)));
   }
 }
 
@@ -217,42 +213,6 @@ export class HashPool {
       }),
     );
     worker.post({ op: 'each', id, hash, chunks: copies }, transfer);
-    return result;
-  }
-
-  /**
-   * Like hashEach, without a copy: each buffer is moved to the worker and a buffer over the same
-   * memory comes back (the ones passed in are left empty). Each must span its whole ArrayBuffer.
-   * The first `skip` bytes of each are not hashed.
-   */
-  hashLent(
-    hash: 'sha256' | 'md5',
-    bufs: Buffer[],
-    skip = 0,
-  ): Promise<{ digests: Buffer[]; bufs: Buffer[] }> {
-    const worker = this.leastLoaded();
-    const id = this.nextId++;
-    const views = bufs.map((b) => {
-      if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength || isShared(b))
-        throw new RangeError('hashLent needs buffers that own their whole ArrayBuffer');
-      return new Uint8Array(b.buffer, 0, b.byteLength);
-    });
-    const bytes = views.reduce((n, c) => n + c.byteLength, 0);
-    worker.load += bytes;
-    const result = new Promise<{ digests: Buffer[]; bufs: Buffer[] }>((resolve, reject) =>
-      worker.pending.set(id, {
-        resolve: (digests, chunks) => {
-          worker.load -= bytes;
-          const back = (chunks ?? []).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-          resolve({ digests, bufs: back });
-        },
-        reject,
-      }),
-    );
-    worker.post(
-      { op: 'each', id, hash, chunks: views, lent: true, skip },
-      views.map((v) => v.buffer as ArrayBuffer),
-    );
     return result;
   }
 

@@ -48,21 +48,8 @@ port.on('message', (msg: PoolRequest) => {
         sessions.delete(msg.id);
         break;
       case 'each': {
-        const skip = msg.skip ?? 0;
-        const digests = msg.chunks.map((chunk) =>
-          createHash(msg.hash)
-            .update(skip > 0 ? chunk.subarray(skip) : chunk)
-            .digest(),
-        );
-        if (msg.lent) {
-          const chunks = msg.chunks;
-          port!.postMessage(
-            { op: 'each', id: msg.id, digests, chunks } satisfies PoolReply,
-            chunks.map((c) => c.buffer as ArrayBuffer),
-          );
-        } else {
-          reply({ op: 'each', id: msg.id, digests });
-        }
+        const digests = msg.chunks.map((chunk) => createHash(msg.hash).update(chunk).digest());
+        reply({ op: 'each', id: msg.id, digests });
         break;
       }
     }
