@@ -14,7 +14,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const credentials = await resolveRootCredentials(
     process.env,
-    join(config.drives[0]!, '.cairn.sys', 'root-credentials.json'),
+    config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
   let ready = false;
@@ -48,7 +48,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
       `RootUser: ${credentials.accessKey}`,
       credentials.source === 'environment'
         ? 'RootPass: (from the environment)'
-        : `RootPass: ${credentials.secretKey}   (${credentials.source === 'generated' ? 'generated and ' : ''}stored in ${join(config.drives[0]!, '.cairn.sys', 'root-credentials.json')})`,
+        : `RootPass: ${credentials.secretKey}   (${credentials.source === 'generated' ? 'generated and ' : ''}stored in ${credentials.storedIn.join(', ')})`,
       `Try: AWS_ACCESS_KEY_ID=${credentials.accessKey} AWS_SECRET_ACCESS_KEY=... aws --endpoint-url ${endpoint} s3 ls`,
       '',
     ].join('\n'),
