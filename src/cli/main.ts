@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { CredentialsError } from '../iam/root-credentials.js';
 import { EllipsisError } from '../cluster/ellipsis.js';
-import { ConfigError, SERVER_USAGE } from './server-config.js';
+import { CredentialsError } from '../iam/root-credentials.js';
 import { runServerCommand } from './server-command.js';
+import { ConfigError, SERVER_USAGE } from './server-config.js';
 
 const USAGE = `Usage: cairn <command> [options]
 
@@ -15,7 +15,8 @@ ${SERVER_USAGE}`;
 /** Errors whose message is the whole story for the operator: print it, no stack. */
 function isOperatorError(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
-  if (err instanceof ConfigError || err instanceof CredentialsError || err instanceof EllipsisError) return true;
+  if (err instanceof ConfigError || err instanceof CredentialsError || err instanceof EllipsisError)
+    return true;
   if (err.name === 'StorageConfigError') return true;
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
@@ -56,7 +57,9 @@ main(process.argv.slice(2)).then(
       const hint = code === 'EADDRINUSE' ? ' (the port is in use: pick another with --address)' : '';
       process.stderr.write(`cairn: ${err.message}${hint}\n`);
     } else {
-      process.stderr.write(`cairn: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `cairn: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     }
     process.exit(1);
   },

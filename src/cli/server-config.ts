@@ -55,7 +55,9 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
   const { host, port } = parseAddress(address);
   const drives = patterns.flatMap((p) => expandEllipses(p));
   if (drives.some((d) => /^https?:\/\//.test(d))) {
-    throw new ConfigError('distributed mode (http:// drive endpoints) is not implemented yet; give local directories');
+    throw new ConfigError(
+      'distributed mode (http:// drive endpoints) is not implemented yet; give local directories',
+    );
   }
   const absolute = drives.map((d) => resolve(d));
   const seen = new Set<string>();
@@ -63,12 +65,16 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     if (seen.has(d)) throw new ConfigError(`drive ${d} is given twice`);
     seen.add(d);
   }
-  if (absolute.length > 16) throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
+  if (absolute.length > 16)
+    throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
   return {
     host,
     port,
     drives: absolute,
-    parity: parseStorageClass(env.CAIRN_STORAGE_CLASS_STANDARD ?? env.MINIO_STORAGE_CLASS_STANDARD, absolute.length),
+    parity: parseStorageClass(
+      env.CAIRN_STORAGE_CLASS_STANDARD ?? env.MINIO_STORAGE_CLASS_STANDARD,
+      absolute.length,
+    ),
     domains,
     region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
     enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),

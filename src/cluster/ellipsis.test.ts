@@ -7,7 +7,12 @@ test('a path without braces expands to itself', () => {
 });
 
 test('one range expands in order', () => {
-  assert.deepEqual(expandEllipses('/srv/disk{1...4}'), ['/srv/disk1', '/srv/disk2', '/srv/disk3', '/srv/disk4']);
+  assert.deepEqual(expandEllipses('/srv/disk{1...4}'), [
+    '/srv/disk1',
+    '/srv/disk2',
+    '/srv/disk3',
+    '/srv/disk4',
+  ]);
 });
 
 test('two ranges multiply with the first outermost', () => {

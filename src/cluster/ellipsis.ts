@@ -12,7 +12,8 @@ export class EllipsisError extends Error {
 export function expandEllipses(pattern: string): string[] {
   const match = RANGE.exec(pattern);
   if (!match) {
-    if (/\{[^}]*\.\.\.[^}]*\}/.test(pattern)) throw new EllipsisError(`invalid ellipsis range in "${pattern}"`);
+    if (/\{[^}]*\.\.\.[^}]*\}/.test(pattern))
+      throw new EllipsisError(`invalid ellipsis range in "${pattern}"`);
     return [pattern];
   }
   const [whole, lowText, highText] = match as unknown as [string, string, string];

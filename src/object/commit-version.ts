@@ -38,7 +38,7 @@ export async function commitVersionLocked(
   const owner: DataOwner = { bucketId, key };
   const ownerValue = Buffer.from(JSON.stringify(owner));
   const quorum = set.writeQuorum(rec.layout);
-  const committed = await ctx.commits.commit((d) => {
+  const committed = await set.commit((d) => {
     if (written && !written.ok[d]) return undefined;
     const ops: MetaOp[] = [
       { op: 'put', table: 'objects', key: okey, value },

@@ -437,7 +437,7 @@ export class ErasureObjectLayer implements ObjectLayer {
       };
       if (!state.perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
-      const ok = await this.ctx.commits.commit((d) => {
+      const ok = await this.ctx.set.commit((d) => {
         const prev = state.perDrive[d];
         if (!prev) return undefined;
         return [{ op: 'del', table: 'objects', key: okey }, ...this.ctx.dropVersionOps(prev)];

@@ -6,7 +6,6 @@ import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import type { HashPool } from '../util/hash-pool.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
-import { GroupCommit } from './group-commit.js';
 import { bucketKey, idKey, objectKey } from './index-keys.js';
 import type { NamespaceLocks } from './namespace-lock.js';
 import type { ObjectInfo, StoredChecksum } from './object-layer.js';
@@ -52,8 +51,6 @@ export class LayerContext {
   /** Objects that a read found damaged or stale on some drives, waiting for the healer. */
   readonly healQueue = new Map<string, { bucket: string; key: string; drives: number[] }>();
   onHealQueued: (() => void) | undefined;
-  /** Batched, set-wide metadata commits for the hot paths (object PUT and DELETE). */
-  readonly commits: GroupCommit;
 
   constructor(
     readonly set: ErasureSet,
@@ -61,9 +58,7 @@ export class LayerContext {
     readonly pins: DataPins,
     readonly pool: HashPool | undefined,
     readonly log: (msg: string) => void,
-  ) {
-    this.commits = new GroupCommit(set);
-  }
+  ) {}
 
   /**
    * Runs `fn` holding the key's write lock and the bucket's read lock (so the bucket cannot be
