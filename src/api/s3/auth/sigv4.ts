@@ -18,7 +18,7 @@ import {
   splitRawUrl,
 } from './canonical-request.js';
 import type { Credential } from './credential-scope.js';
-import { parsePayloadMode, UNSIGNED_PAYLOAD } from './payload-mode.js';
+import { type PayloadMode, parsePayloadMode, UNSIGNED_PAYLOAD } from './payload-mode.js';
 import { checkPresignedTime, hasQueryAuth, hasV2QueryAuth, parsePresigned } from './presigned.js';
 import { deriveSigningKey, hmacSha256, signaturesEqual } from './signing-key.js';
 import { authenticateV2Header, authenticateV2Presigned, isV2Authorization } from './sigv2.js';
@@ -119,7 +119,8 @@ interface VerifyInput {
   signature: string;
 }
 
-function verifySignature(input: VerifyInput): Buffer {
+/** Checks the signature and builds the signed result both V4 forms (header, presigned) return. */
+function verifySignature(input: VerifyInput, payload: PayloadMode): SignedV4Auth {
   const source: HeaderSource = { headers: input.req.headers };
   if (input.req.headersDistinct) source.headersDistinct = input.req.headersDistinct;
   const canonicalRequest = buildCanonicalRequest({
@@ -144,7 +145,18 @@ function verifySignature(input: VerifyInput): Buffer {
       CanonicalRequest: canonicalRequest,
     });
   }
-  return signingKey;
+  return {
+    kind: 'signed',
+    signatureVersion: 4,
+    accessKey: input.credential.accessKey,
+    region,
+    payload,
+    seedSignature: input.signature.toLowerCase(),
+    signingKey,
+    amzDate: input.amzDate,
+    scope: input.credential.scope,
+    presigned: input.presigned,
+  };
 }
 
 function authenticateHeader(
@@ -193,30 +205,21 @@ function authenticateHeader(
   }
   const payload = parsePayloadMode(payloadHash);
 
-  const signingKey = verifySignature({
-    req,
-    rawPath,
-    query,
-    presigned: false,
-    credential,
-    secret,
-    amzDate,
-    signedHeaders: parsed.signedHeaders,
-    payloadHash,
-    signature: parsed.signature,
-  });
-  return {
-    kind: 'signed',
-    signatureVersion: 4,
-    accessKey: credential.accessKey,
-    region: credential.region,
+  return verifySignature(
+    {
+      req,
+      rawPath,
+      query,
+      presigned: false,
+      credential,
+      secret,
+      amzDate,
+      signedHeaders: parsed.signedHeaders,
+      payloadHash,
+      signature: parsed.signature,
+    },
     payload,
-    seedSignature: parsed.signature.toLowerCase(),
-    signingKey,
-    amzDate,
-    scope: credential.scope,
-    presigned: false,
-  };
+  );
 }
 
 function authenticatePresigned(
@@ -247,28 +250,19 @@ function authenticatePresigned(
     parsed.contentSha256 ?? headerValue(req.headers, 'x-amz-content-sha256') ?? UNSIGNED_PAYLOAD;
   const payload = parsePayloadMode(payloadHash);
 
-  const signingKey = verifySignature({
-    req,
-    rawPath,
-    query,
-    presigned: true,
-    credential,
-    secret,
-    amzDate: parsed.amzDate,
-    signedHeaders: parsed.signedHeaders,
-    payloadHash,
-    signature: parsed.signature,
-  });
-  return {
-    kind: 'signed',
-    signatureVersion: 4,
-    accessKey: credential.accessKey,
-    region: credential.region,
+  return verifySignature(
+    {
+      req,
+      rawPath,
+      query,
+      presigned: true,
+      credential,
+      secret,
+      amzDate: parsed.amzDate,
+      signedHeaders: parsed.signedHeaders,
+      payloadHash,
+      signature: parsed.signature,
+    },
     payload,
-    seedSignature: parsed.signature.toLowerCase(),
-    signingKey,
-    amzDate: parsed.amzDate,
-    scope: credential.scope,
-    presigned: true,
-  };
+  );
 }
