@@ -201,6 +201,25 @@ export async function encodeStream(
   return { size, failed } satisfies EncodeResult;
 }
 
+/**
+ * Flushes (fdatasync) and closes every writer whose drive did not fail during encoding; a writer
+ * whose flush fails is aborted. finished[d] is true for the drives whose shard file is durable.
+ */
+export function finishWriters(writers: (ShardWriter | undefined)[], failed: boolean[]): Promise<boolean[]> {
+  return Promise.all(
+    writers.map(async (w, i) => {
+      if (!w || failed[i]) return false;
+      try {
+        await w.finish();
+        return true;
+      } catch {
+        await w.abort();
+        return false;
+      }
+    }),
+  );
+}
+
 /** A ShardWriter that keeps the shard in memory, for objects stored inline in the metadata record. */
 export class MemoryShardWriter implements ShardWriter {
   private readonly chunks: Buffer[] = [];

@@ -4,7 +4,7 @@ import { DriveError } from '../drive/errors.js';
 import type { HashPool } from '../util/hash-pool.js';
 import { BITROT_ALGORITHM, BITROT_HASH_SIZE, verifyShardBlock } from './bitrot.js';
 import { decodeRange, memoryShardReader } from './erasure-decode.js';
-import { encodeStream, MemoryShardWriter } from './erasure-encode.js';
+import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from './errors.js';
 import type { ObjectRecord, PartRecord } from './metadata-record.js';
@@ -163,18 +163,7 @@ export class ErasureSet {
         onTooLong: opts.onTooLong,
         ...(this.pool ? { pool: this.pool } : {}),
       });
-      const finished = await Promise.all(
-        writers.map(async (w, i) => {
-          if (!w || failed[i]) return false;
-          try {
-            await w.finish();
-            return true;
-          } catch {
-            await w.abort();
-            return false;
-          }
-        }),
-      );
+      const finished = await finishWriters(writers, failed);
       const okCount = finished.filter(Boolean).length;
       if (okCount < quorum)
         throw new ErasureWriteQuorum(

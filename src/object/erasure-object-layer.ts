@@ -41,6 +41,7 @@ import type {
   ReadObjectOptions,
 } from './object-layer.js';
 import { verifyBody } from './put-checks.js';
+import { receiveBody } from './receive-body.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
@@ -202,27 +203,12 @@ export class ErasureObjectLayer implements ObjectLayer {
     const layout = set.newLayout(key);
     const inline = opts.size <= INLINE_MAX;
     const hasher = createBodyHasher(opts.checksum?.algorithm, opts.size, this.ctx.pool);
-    let written: WrittenData;
-    try {
-      written = await set.writeData(body, {
-        layout,
-        inline,
-        file: 'part.1',
-        onData: (c) => hasher.update(c),
-        maxBytes: opts.size,
-        onTooLong: () =>
-          new ObjectLayerError('InvalidArgument', `body is longer than the declared ${opts.size} bytes`),
-      });
-    } catch (err) {
-      hasher.close();
-      body.resume();
-      throw translateError(err);
-    }
+    const written = await receiveBody(set, body, hasher, { layout, inline, file: 'part.1', size: opts.size });
     const dataId = inline ? inlineDataId() : randomId();
     const ref = { bucketId: b.id, dataId };
     let dataCommitted = false;
     try {
-      const digests = await verifyBody(written.size, opts.size, await hasher.digest(), opts);
+      const digests = verifyBody(written.size, opts.size, await hasher.digest(), opts);
       if (!inline) {
         await set.commitData(written, ref, set.writeQuorum(layout));
         dataCommitted = true;

@@ -1,5 +1,5 @@
 import type { MetaOp, ShardWriter } from '../drive/drive.js';
-import { encodeStream, MemoryShardWriter } from '../erasure/erasure-encode.js';
+import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasure-encode.js';
 import { randomId, verifyShards } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { idKey, keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
@@ -139,18 +139,7 @@ export class Healer {
             onTooLong: () => new Error('decoded part is longer than recorded'),
             ...(set.pool ? { pool: set.pool } : {}),
           });
-          finished = await Promise.all(
-            writers.map(async (w, i) => {
-              if (!w || failed[i]) return false;
-              try {
-                await w.finish();
-                return true;
-              } catch {
-                await w.abort();
-                return false;
-              }
-            }),
-          );
+          finished = await finishWriters(writers, failed);
         } catch (err) {
           await Promise.all(writers.map((w) => w?.abort()));
           throw err;

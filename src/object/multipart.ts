@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { MetaOp, ScanOptions } from '../drive/drive.js';
 import type { ErasureLayout } from '../erasure/erasure-layout.js';
-import { randomId, type WrittenData } from '../erasure/erasure-set.js';
+import { randomId } from '../erasure/erasure-set.js';
 import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { createBodyHasher } from './body-hasher.js';
@@ -30,6 +30,7 @@ import type {
   UploadInfo,
 } from './object-layer.js';
 import { stripEtag, verifyBody } from './put-checks.js';
+import { receiveBody } from './receive-body.js';
 
 export const MAX_PARTS = 10_000;
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -191,22 +192,12 @@ export class MultipartOps {
     const file = `part.${partNumber}.${randomBytes(4).toString('hex')}`;
     const extra = u.checksumAlgorithm === undefined ? DEFAULT_ALGORITHM : undefined;
     const hasher = createBodyHasher(algorithm, opts.size, this.ctx.pool, extra);
-    let written: WrittenData;
-    try {
-      written = await set.writeData(body, {
-        layout: u.layout,
-        inline: false,
-        file,
-        onData: (c) => hasher.update(c),
-        maxBytes: opts.size,
-        onTooLong: () =>
-          new ObjectLayerError('InvalidArgument', `body is longer than the declared ${opts.size} bytes`),
-      });
-    } catch (err) {
-      hasher.close();
-      body.resume();
-      throw translateError(err);
-    }
+    const written = await receiveBody(set, body, hasher, {
+      layout: u.layout,
+      inline: false,
+      file,
+      size: opts.size,
+    });
     const ref = { bucketId: b.id, dataId: u.dataId };
     let moved = false;
     try {
