@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTarget } from './check.js';
 import { runCores } from './cores.js';
+import { evaluateGoals } from './goals.js';
 import { runLargeBucket } from './large-bucket.js';
 import { clientFor, mib, type TargetSession } from './measure.js';
 import { runMemory } from './memory.js';
 import { runMicro } from './micro.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
-import { ProcessMonitor } from './proc-stats.js';
+import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { type BenchReport, computeRatios, formatReport } from './report.js';
 import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
@@ -67,6 +68,7 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
     memory: [],
     cores: [],
     micro: undefined,
+    targets: [],
   };
   const load = loadavg()[0] ?? 0;
   if (load > 0.5) {
@@ -77,23 +79,26 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
   const wants = (step: string) => o.steps.includes(step as BenchOptions['steps'][number]);
   // The heavy steps run on the targets named both in --targets and in their own list.
   const hasWork = (name: string) =>
-    wants('check') ||
-    wants('workloads') ||
-    (wants('large') && o.largeTargets.includes(name)) ||
-    (wants('memory') && o.memoryTargets.includes(name));
+    wants('check') || wants('workloads') || (wants('large') && o.largeTargets.includes(name));
 
   for (const name of o.targets.filter(hasWork)) {
-    await withTarget(o, name, o.shm, progress, report, async (s, idleRss) => {
+    await withTarget(o, name, o.shm, progress, report, async (s) => {
       if (wants('check')) report.checks.push(await checkTarget(s, s.target.spec.kind !== 'baseline'));
       const pool = new KeyPool();
       if (wants('workloads')) report.workloads.push(...(await runWorkloads(s, o, pool)));
       if (wants('large') && o.largeTargets.includes(name)) {
         report.large.push(await runLargeBucket(s, o));
       }
-      if (wants('memory') && o.memoryTargets.includes(name)) {
-        report.memory.push(await runMemory(s, o, idleRss));
-      }
     });
+  }
+  if (wants('memory')) {
+    // A fresh process: after the workloads and a million-object bucket, VmRSS would count the
+    // LMDB map's file pages and whatever the earlier steps left behind, not what uploads hold.
+    for (const name of o.memoryTargets.filter((t) => o.targets.includes(t))) {
+      await withTarget(o, name, o.shm, progress, report, async (s, idle) => {
+        report.memory.push(await runMemory(s, o, idle));
+      });
+    }
   }
   if (wants('cores')) {
     for (const name of o.coresTargets.filter((t) => t !== 'external' && o.targets.includes(t))) {
@@ -103,12 +108,13 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
     }
   }
   if (wants('micro')) {
-    progress.note('micro: Reed-Solomon 8+4, SHA-256, MD5');
+    progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5');
     report.micro = await runMicro(o.microSeconds);
   }
   const order = [...new Set(report.workloads.map((w) => `${w.op} ${w.size}`))];
   report.workloads.sort((a, b) => order.indexOf(`${a.op} ${a.size}`) - order.indexOf(`${b.op} ${b.size}`));
   report.ratios = computeRatios(report.workloads);
+  report.targets = evaluateGoals(report);
   report.meta.loadAverageAtEnd = loadavg();
   return report;
 }
@@ -123,7 +129,7 @@ async function withTarget(
   shm: boolean,
   progress: Progress,
   report: BenchReport,
-  body: (s: TargetSession, idleRssMiB: number | undefined) => Promise<void>,
+  body: (s: TargetSession, idle: RssSplit | undefined) => Promise<void>,
 ): Promise<void> {
   let target: RunningTarget;
   try {
@@ -144,8 +150,11 @@ async function withTarget(
     monitor?.start();
     await new Promise((r) => setTimeout(r, 1000)); // let start-up work settle before "idle"
     monitor?.begin();
-    const idle = monitor === undefined ? undefined : mib(monitor.end().peakRssBytes);
-    if (!shm) report.idleRssMiB[name] = idle;
+    const idle = monitor?.end().peakRss;
+    // The first start of a target gives its idle RSS; a restart for a later step is the same.
+    if (!shm && !(name in report.idleRssMiB)) {
+      report.idleRssMiB[name] = idle === undefined ? undefined : mib(idle.rss);
+    }
     const s: TargetSession = {
       target,
       bucket: o.bucket,

@@ -31,8 +31,22 @@ function readStat(pid: number): ProcStat | undefined {
   return { ppid: n(4), cpu: (n(14) + n(15)) / CLOCK_TICKS };
 }
 
-/** VmRSS and VmHWM of one process in bytes, or undefined once it has exited. */
-export function readMemory(pid: number): { rss: number; hwm: number } | undefined {
+/**
+ * Resident memory of one process (or a sum over several), bytes, from `/proc/<pid>/status`. VmRSS is
+ * RssAnon + RssFile + RssShmem: anonymous memory (heap, buffers) is what the data path holds; file
+ * pages (the LMDB map, the code) are reclaimable cache the kernel counts as resident.
+ */
+export interface RssSplit {
+  rss: number;
+  anon: number;
+  file: number;
+  shmem: number;
+}
+
+export const NO_RSS: RssSplit = { rss: 0, anon: 0, file: 0, shmem: 0 };
+
+/** The RSS split and VmHWM of one process in bytes, or undefined once it has exited. */
+export function readMemory(pid: number): (RssSplit & { hwm: number }) | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/status`, 'latin1');
@@ -40,7 +54,13 @@ export function readMemory(pid: number): { rss: number; hwm: number } | undefine
     return undefined;
   }
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
-  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  return {
+    rss: kib('VmRSS'),
+    anon: kib('RssAnon'),
+    file: kib('RssFile'),
+    shmem: kib('RssShmem'),
+    hwm: kib('VmHWM'),
+  };
 }
 
 function descendants(root: number): number[] {
@@ -69,6 +89,8 @@ function descendants(root: number): number[] {
 export interface UsageWindow {
   /** Highest RSS sampled in the window, summed over the server's process tree. */
   peakRssBytes: number;
+  /** The split of that highest sample (so its parts add up to `peakRssBytes`). */
+  peakRss: RssSplit;
   /** Server CPU seconds (user + system, whole tree) spent in the window. */
   cpuSeconds: number;
   wallSeconds: number;
@@ -82,11 +104,13 @@ export class ProcessMonitor {
   private pids: number[];
   private readonly cpuByPid = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
-  private windowPeak = 0;
+  private windowPeak: RssSplit = NO_RSS;
+  private readonly peakWatchers = new Set<{ peak: RssSplit }>();
   private windowCpu0 = 0;
   private windowStart = 0;
   private ticks = 0;
   lastRss = 0;
+  private last: RssSplit = NO_RSS;
 
   constructor(
     readonly pid: number,
@@ -109,7 +133,7 @@ export class ProcessMonitor {
 
   begin(): void {
     this.sample();
-    this.windowPeak = this.lastRss;
+    this.windowPeak = this.last;
     this.windowCpu0 = this.cpuTotal();
     this.windowStart = performance.now();
   }
@@ -117,9 +141,25 @@ export class ProcessMonitor {
   end(): UsageWindow {
     this.sample();
     return {
-      peakRssBytes: this.windowPeak,
+      peakRssBytes: this.windowPeak.rss,
+      peakRss: this.windowPeak,
       cpuSeconds: this.cpuTotal() - this.windowCpu0,
       wallSeconds: (performance.now() - this.windowStart) / 1000,
+    };
+  }
+
+  /**
+   * Follows the highest RSS sample (whole process tree) from now until the returned function is
+   * called, whatever `begin()`/`end()` windows run meanwhile; the function returns that sample.
+   */
+  watchPeak(): () => RssSplit {
+    this.sample();
+    const watcher = { peak: this.last };
+    this.peakWatchers.add(watcher);
+    return () => {
+      this.sample();
+      this.peakWatchers.delete(watcher);
+      return watcher.peak;
     };
   }
 
@@ -137,16 +177,23 @@ export class ProcessMonitor {
   private sample(): void {
     // Re-discover forked workers now and then; sampling known pids is cheap.
     if (++this.ticks % 10 === 0) this.pids = [this.pid, ...descendants(this.pid)];
-    let rss = 0;
+    const sum = { rss: 0, anon: 0, file: 0, shmem: 0 };
     for (const pid of this.pids) {
       const mem = readMemory(pid);
-      if (mem !== undefined) rss += mem.rss;
+      if (mem !== undefined) {
+        sum.rss += mem.rss;
+        sum.anon += mem.anon;
+        sum.file += mem.file;
+        sum.shmem += mem.shmem;
+      }
       const st = readStat(pid);
       if (st === undefined) continue;
       // Keep the last value seen for workers that exit (their CPU after that sample is lost).
       this.cpuByPid.set(pid, Math.max(st.cpu, this.cpuByPid.get(pid) ?? 0));
     }
-    this.lastRss = rss;
-    if (rss > this.windowPeak) this.windowPeak = rss;
+    this.last = sum;
+    this.lastRss = sum.rss;
+    if (sum.rss > this.windowPeak.rss) this.windowPeak = sum;
+    for (const w of this.peakWatchers) if (sum.rss > w.peak.rss) w.peak = sum;
   }
 }

@@ -1,8 +1,9 @@
 import type { CheckResult } from './check.js';
 import type { CoresResult } from './cores.js';
+import type { GoalRow } from './goals.js';
 import type { LargeBucketResult, PageTimes } from './large-bucket.js';
 import type { WorkloadResult } from './measure.js';
-import type { MemoryResult } from './memory.js';
+import type { MemoryResult, RssMiB } from './memory.js';
 import type { MicroReport } from './micro.js';
 import { formatSize } from './options.js';
 
@@ -18,6 +19,8 @@ export interface BenchReport {
   memory: MemoryResult[];
   cores: CoresResult[];
   micro: MicroReport | undefined;
+  /** Issue 3's targets, each met, missed or not measured in this run. */
+  targets: GoalRow[];
 }
 
 export interface RatioRow {
@@ -150,10 +153,26 @@ export function formatReport(r: BenchReport): string {
         `${l.put4k.opsPerSec.toFixed(0)} op/s at this size (${fix(l.put4kFlatRatio, 2)} x)`,
     );
   }
-  for (const m of r.memory) {
+  if (r.memory.length > 0) {
+    const m0 = r.memory[0]!;
     out.push(
       '',
-      `Memory (${m.target}): idle ${fix(m.idleRssMiB, 0)} MiB; ${m.uploads} concurrent ${formatSize(m.size)} PUTs: peak RSS ${fix(m.peakRssMiB, 0)} MiB, ${m.run.mbPerSec.toFixed(0)} MB/s, ${m.run.errors} errors`,
+      `Memory (fresh server; ${m0.uploads} concurrent ${formatSize(m0.size)} PUTs; MiB over the server's process tree, split of the peak VmRSS sample)`,
+    );
+    const split = (x: RssMiB | undefined, fallback: number | undefined) => [
+      fix(x?.rss ?? fallback, 0),
+      fix(x?.anon, 0),
+      fix(x?.file, 0),
+      fix(x?.shmem, 0),
+    ];
+    out.push(
+      table(
+        ['target', 'when', 'VmRSS', 'RssAnon', 'RssFile', 'RssShmem', 'MB/s', 'errors'],
+        r.memory.flatMap((m) => [
+          [m.target, 'idle', ...split(m.idle, m.idleRssMiB), '-', '-'],
+          [m.target, 'peak', ...split(m.peak, m.peakRssMiB), fix(m.run.mbPerSec, 0), String(m.run.errors)],
+        ]),
+      ),
     );
   }
   if (r.cores.length > 0) {
@@ -184,6 +203,25 @@ export function formatReport(r: BenchReport): string {
       `RS encode / MD5 = ${fix(r.micro.rsEncodeOverMd5, 2)}; RS reconstruct / MD5 = ${fix(r.micro.rsReconstructOverMd5, 2)}`,
     );
   }
+  if (r.targets.length > 0) {
+    out.push('', 'Targets (issue 3; MB = 10^6 bytes)');
+    const sign = { '>=': '>=', '<=': '<=', '>': '>' };
+    const digits = (g: GoalRow) => (g.unit === 'x' ? 2 : g.unit === 'ms' ? 1 : 0);
+    const unit = (g: GoalRow) => (g.unit === 'x' ? 'x' : ` ${g.unit}`);
+    out.push(
+      table(
+        ['target', 'on', 'measured', 'threshold', 'status', 'note'],
+        r.targets.map((g) => [
+          g.goal,
+          g.target,
+          g.measured === undefined ? '-' : `${fix(g.measured, digits(g))}${unit(g)}`,
+          `${sign[g.comparison]} ${g.threshold}${unit(g)}`,
+          g.status,
+          g.note ?? '',
+        ]),
+      ),
+    );
+  }
   return out.join('\n');
 }
 
@@ -196,6 +234,9 @@ function table(head: string[], rows: string[][]): string {
   // Numbers line up on the right, words on the left.
   const numeric = head.map((_, i) => rows.every((r) => /^(-|-?[\d.]+)$/.test(r[i] ?? '-')));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

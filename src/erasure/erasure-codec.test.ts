@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { BITROT_HASH_SIZE } from './bitrot.js';
+import { type BitrotId, bitrotFor, NEW_OBJECT_BITROT } from './bitrot.js';
 import { decodeRange, memoryShardReader } from './erasure-decode.js';
 import { encodeStream, MemoryShardWriter } from './erasure-encode.js';
 import { distribution, type ErasureLayout, shardFileSize } from './erasure-layout.js';
@@ -10,14 +10,14 @@ import { ReedSolomon } from './reed-solomon.js';
 
 const BLOCK = 64 * 1024;
 
-function layoutOf(data: number, parity: number): ErasureLayout {
+function layoutOf(data: number, parity: number, bitrot: BitrotId = NEW_OBJECT_BITROT.id): ErasureLayout {
   return {
     data,
     parity,
     blockSize: BLOCK,
     dist: distribution(data + parity, 'seed'),
     codec: 'ronomon-rs-v1',
-    bitrot: 'sha256',
+    bitrot,
   };
 }
 
@@ -66,51 +66,54 @@ async function decode(
   return { bytes: Buffer.concat(chunks), damaged };
 }
 
-test('shard files have the size the layout predicts', async () => {
-  const layout = layoutOf(3, 2);
-  const size = 3 * BLOCK + 777;
-  const shards = await encode(randomBytes(size), layout);
-  for (const s of shards) assert.equal(s.length, shardFileSize(size, layout));
-});
+// New objects use NEW_OBJECT_BITROT; objects written with SHA-256 must stay readable.
+for (const bitrot of ['crc32', 'sha256'] as const) {
+  test(`${bitrot}: shard files have the size the layout predicts`, async () => {
+    const layout = layoutOf(3, 2, bitrot);
+    const size = 3 * BLOCK + 777;
+    const shards = await encode(randomBytes(size), layout);
+    for (const s of shards) assert.equal(s.length, shardFileSize(size, layout));
+  });
 
-test('decode returns every byte range exactly', async () => {
-  const layout = layoutOf(3, 2);
-  const size = 2 * BLOCK + 12345;
-  const data = randomBytes(size);
-  const shards = await encode(data, layout);
-  for (const [start, end] of [
-    [0, size - 1],
-    [0, 0],
-    [size - 1, size - 1],
-    [BLOCK - 1, BLOCK],
-    [100, 2 * BLOCK + 5],
-    [BLOCK, 2 * BLOCK - 1],
-  ] as const) {
-    const { bytes, damaged } = await decode(shards, layout, size, start, end);
-    assert.ok(bytes.equals(data.subarray(start, end + 1)), `${start}-${end}`);
-    assert.deepEqual(damaged, []);
-  }
-});
+  test(`${bitrot}: decode returns every byte range exactly`, async () => {
+    const layout = layoutOf(3, 2, bitrot);
+    const size = 2 * BLOCK + 12345;
+    const data = randomBytes(size);
+    const shards = await encode(data, layout);
+    for (const [start, end] of [
+      [0, size - 1],
+      [0, 0],
+      [size - 1, size - 1],
+      [BLOCK - 1, BLOCK],
+      [100, 2 * BLOCK + 5],
+      [BLOCK, 2 * BLOCK - 1],
+    ] as const) {
+      const { bytes, damaged } = await decode(shards, layout, size, start, end);
+      assert.ok(bytes.equals(data.subarray(start, end + 1)), `${start}-${end}`);
+      assert.deepEqual(damaged, []);
+    }
+  });
 
-test('missing, truncated and bit-flipped shards are reconstructed and reported', async () => {
-  const layout = layoutOf(4, 2);
-  const size = 3 * BLOCK + 5;
-  const data = randomBytes(size);
-  const shards: (Buffer | undefined)[] = await encode(data, layout);
-  shards[0] = undefined;
-  const flipped = Buffer.from(shards[2] as Buffer);
-  const at = BITROT_HASH_SIZE + BLOCK / 4 + 40; // inside block 0 of shard 2
-  flipped[at] = (flipped[at] as number) ^ 0xff;
-  shards[2] = flipped;
-  const { bytes, damaged } = await decode(shards, layout, size);
-  assert.ok(bytes.equals(data));
-  assert.deepEqual(damaged.sort(), [0, 2]);
+  test(`${bitrot}: missing, truncated and bit-flipped shards are reconstructed and reported`, async () => {
+    const layout = layoutOf(4, 2, bitrot);
+    const size = 3 * BLOCK + 5;
+    const data = randomBytes(size);
+    const shards: (Buffer | undefined)[] = await encode(data, layout);
+    shards[0] = undefined;
+    const flipped = Buffer.from(shards[2] as Buffer);
+    const at = bitrotFor(bitrot).size + BLOCK / 4 + 40; // inside block 0 of shard 2
+    flipped[at] = (flipped[at] as number) ^ 0xff;
+    shards[2] = flipped;
+    const { bytes, damaged } = await decode(shards, layout, size);
+    assert.ok(bytes.equals(data));
+    assert.deepEqual(damaged.sort(), [0, 2]);
 
-  const truncated: (Buffer | undefined)[] = await encode(data, layout);
-  truncated[1] = (truncated[1] as Buffer).subarray(0, 100);
-  truncated[5] = undefined;
-  assert.ok((await decode(truncated, layout, size)).bytes.equals(data));
-});
+    const truncated: (Buffer | undefined)[] = await encode(data, layout);
+    truncated[1] = (truncated[1] as Buffer).subarray(0, 100);
+    truncated[5] = undefined;
+    assert.ok((await decode(truncated, layout, size)).bytes.equals(data));
+  });
+}
 
 test('more lost shards than parity fails with ErasureReadQuorum', async () => {
   const layout = layoutOf(2, 2);

@@ -1,5 +1,5 @@
 import type { ShardReader } from '../drive/drive.js';
-import { BITROT_HASH_SIZE, verifyShardBlock } from './bitrot.js';
+import { bitrotFor, verifyShardBlock } from './bitrot.js';
 import type { ErasureLayout } from './erasure-layout.js';
 import { ErasureReadQuorum } from './errors.js';
 import type { ReedSolomon } from './reed-solomon.js';
@@ -32,7 +32,8 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
   const { layout, codec } = opts;
   const k = layout.data;
   const total = k + layout.parity;
-  const stride = BITROT_HASH_SIZE + shardSizeFor(layout.blockSize, k);
+  const bitrot = bitrotFor(layout.bitrot);
+  const stride = bitrot.size + shardSizeFor(layout.blockSize, k);
   const readers = new Map<number, Promise<ShardReader>>();
   const bad = new Set<number>();
   let stopped = false;
@@ -51,12 +52,12 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
         r = opts.openShard(i);
         readers.set(i, r);
       }
-      const buf = await (await r).read(block * stride, BITROT_HASH_SIZE + s);
-      if (buf.length < BITROT_HASH_SIZE + s) {
+      const buf = await (await r).read(block * stride, bitrot.size + s);
+      if (buf.length < bitrot.size + s) {
         markBad(i, 'short shard file');
         return undefined;
       }
-      const shard = verifyShardBlock(buf);
+      const shard = verifyShardBlock(bitrot, buf);
       if (!shard) {
         markBad(i, 'bitrot hash mismatch');
         return undefined;

@@ -1,6 +1,6 @@
 import type { ShardWriter } from '../drive/drive.js';
 import type { HashPool } from '../util/hash-pool.js';
-import { bitrotHashes } from './bitrot.js';
+import { bitrotFor, bitrotHashes } from './bitrot.js';
 import { blockPool } from './block-pool.js';
 import type { ErasureLayout } from './erasure-layout.js';
 import { ErasureWriteQuorum } from './errors.js';
@@ -64,6 +64,7 @@ export async function encodeStream(
 ) {
   const { layout, codec, writers } = opts;
   const k = layout.data;
+  const bitrot = bitrotFor(layout.bitrot);
   const failed = writers.map((w) => w === undefined);
   const checkQuorum = () => {
     const ok = failed.filter((f) => !f).length;
@@ -108,7 +109,7 @@ export async function encodeStream(
       const shards: Buffer[] = [];
       for (let i = 0; i < k; i++) shards.push(block.data.subarray(i * s, (i + 1) * s));
       for (let i = 0; i < layout.parity; i++) shards.push(block.parity.subarray(i * s, (i + 1) * s));
-      const hashes = await bitrotHashes(shards, opts.pool);
+      const hashes = await bitrotHashes(bitrot, shards, opts.pool);
       // Each drive's file is appended in block order: this block's writes follow the previous one's.
       await prev;
       await Promise.all(

@@ -1,4 +1,4 @@
-import { BITROT_HASH_SIZE } from './bitrot.js';
+import { bitrotFor } from './bitrot.js';
 import { shardSizeFor } from './reed-solomon.js';
 
 /** How one object's bytes are spread over the drives of its set; stored in its metadata record. */
@@ -9,6 +9,7 @@ export interface ErasureLayout {
   /** dist[d] = index of the shard drive d holds (0..data-1 data shards, then parity). */
   dist: number[];
   codec: string;
+  /** Bitrot algorithm id (bitrot.ts): the digest in front of every shard block. */
   bitrot: string;
 }
 
@@ -41,9 +42,13 @@ export function distribution(drives: number, seed: string): number[] {
 }
 
 /** Byte length of one shard file holding `size` bytes of a part. */
-export function shardFileSize(size: number, layout: Pick<ErasureLayout, 'data' | 'blockSize'>): number {
+export function shardFileSize(
+  size: number,
+  layout: Pick<ErasureLayout, 'data' | 'blockSize' | 'bitrot'>,
+): number {
+  const digest = bitrotFor(layout.bitrot).size;
   const full = Math.floor(size / layout.blockSize);
   const rem = size % layout.blockSize;
-  const fullStride = BITROT_HASH_SIZE + shardSizeFor(layout.blockSize, layout.data);
-  return full * fullStride + (rem > 0 ? BITROT_HASH_SIZE + shardSizeFor(rem, layout.data) : 0);
+  const fullStride = digest + shardSizeFor(layout.blockSize, layout.data);
+  return full * fullStride + (rem > 0 ? digest + shardSizeFor(rem, layout.data) : 0);
 }

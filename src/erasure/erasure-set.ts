@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataRef, Drive, MetaOp, MetaTable, ShardReader, ShardWriter } from '../drive/drive.js';
 import { DriveError } from '../drive/errors.js';
 import type { HashPool } from '../util/hash-pool.js';
-import { BITROT_ALGORITHM, BITROT_HASH_SIZE, verifyShardBlock } from './bitrot.js';
+import { bitrotFor, NEW_OBJECT_BITROT, verifyShardBlock } from './bitrot.js';
 import { decodeRange, memoryShardReader } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
@@ -77,7 +77,7 @@ export class ErasureSet {
       blockSize: BLOCK_SIZE,
       dist: distribution(this.size, seed),
       codec: RS_CODEC_ID,
-      bitrot: BITROT_ALGORITHM,
+      bitrot: NEW_OBJECT_BITROT.id,
     };
   }
 
@@ -259,7 +259,8 @@ export async function verifyShards(set: ErasureSet, bucketId: string, rec: Objec
   if (!d) return false;
   if (rec.size === 0) return true;
   const k = rec.layout.data;
-  const stride = BITROT_HASH_SIZE + shardSizeFor(rec.layout.blockSize, k);
+  const bitrot = bitrotFor(rec.layout.bitrot);
+  const stride = bitrot.size + shardSizeFor(rec.layout.blockSize, k);
   try {
     for (const part of rec.parts) {
       let reader: ShardReader;
@@ -275,9 +276,9 @@ export async function verifyShards(set: ErasureSet, bucketId: string, rec: Objec
         for (let b = 0; b < blocks; b++) {
           const len = Math.min(rec.layout.blockSize, part.size - b * rec.layout.blockSize);
           const s = shardSizeFor(len, k);
-          const buf = await reader.read(b * stride, BITROT_HASH_SIZE + s);
-          if (buf.length < BITROT_HASH_SIZE + s) return false;
-          if (!verifyShardBlock(buf)) return false;
+          const buf = await reader.read(b * stride, bitrot.size + s);
+          if (buf.length < bitrot.size + s) return false;
+          if (!verifyShardBlock(bitrot, buf)) return false;
         }
       } finally {
         await reader.close();

@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { HashName, PoolReply, PoolRequest } from './hash-pool-protocol.js';
+import type { HashName, OneShotHash, PoolReply, PoolRequest } from './hash-pool-protocol.js';
 
 /** Bytes a session may have in flight to its worker before update() waits. */
 const SESSION_WINDOW = 4 * 1024 * 1024;
@@ -196,7 +196,7 @@ export class HashPool {
    * busy worker. Shared-memory buffers are hashed in place (leave them unchanged until this
    * resolves); others are copied.
    */
-  hashEach(hash: 'sha256' | 'md5', chunks: Uint8Array[]): Promise<Buffer[]> {
+  hashEach(hash: OneShotHash, chunks: Uint8Array[]): Promise<Buffer[]> {
     const worker = this.leastLoaded();
     const id = this.nextId++;
     const copies = chunks.map((c) => (isShared(c) ? c : new Uint8Array(c)));

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { crc32 } from 'node:zlib';
 import type { ChecksumAlgorithm } from '../object/object-layer.js';
 import { createChecksumHasher } from './checksum.js';
-import type { HashName, PoolReply, PoolRequest } from './hash-pool-protocol.js';
+import type { HashName, OneShotHash, PoolReply, PoolRequest } from './hash-pool-protocol.js';
 
 interface RunningHash {
   update(data: Uint8Array): void;
@@ -16,6 +17,13 @@ interface RunningHash {
 function createRunningHash(name: HashName): RunningHash {
   if (name === 'MD5') return createHash('md5');
   return createChecksumHasher(name as ChecksumAlgorithm);
+}
+
+function oneShot(hash: OneShotHash, chunk: Uint8Array): Buffer {
+  if (hash !== 'crc32') return createHash(hash).update(chunk).digest();
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(crc32(chunk), 0);
+  return out;
 }
 
 const sessions = new Map<number, RunningHash[]>();
@@ -48,7 +56,7 @@ port.on('message', (msg: PoolRequest) => {
         sessions.delete(msg.id);
         break;
       case 'each': {
-        const digests = msg.chunks.map((chunk) => createHash(msg.hash).update(chunk).digest());
+        const digests = msg.chunks.map((chunk) => oneShot(msg.hash, chunk));
         reply({ op: 'each', id: msg.id, digests });
         break;
       }
