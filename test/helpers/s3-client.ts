@@ -1,20 +1,30 @@
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig, S3ServiceException } from '@aws-sdk/client-s3';
 import type { CairnProcess } from './cairn-process.js';
+
+type Endpoint = Pick<CairnProcess, 'endpoint' | 'accessKey' | 'secretKey' | 'region'>;
 
 /**
  * An AWS SDK client for a test server: path-style, loopback, no retries (a test must see the
- * first answer, not the third). Checksums are sent only when an operation requires them, so a
- * test about storage is not also a test of checksum trailers (test/e2e covers those with awscli).
+ * first answer, not the third), with `extra` on top.
  */
-export function s3Client(
-  cairn: Pick<CairnProcess, 'endpoint' | 'accessKey' | 'secretKey' | 'region'>,
-): S3Client {
+export function sdkClientFor(cairn: Endpoint, extra: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
     endpoint: cairn.endpoint,
     region: cairn.region,
     forcePathStyle: true,
     credentials: { accessKeyId: cairn.accessKey, secretAccessKey: cairn.secretKey },
     maxAttempts: 1,
+    ...extra,
+  });
+}
+
+/**
+ * A client that sends checksums only when an operation requires them, so a test about storage is
+ * not also a test of checksum trailers (test/s3 and test/e2e cover those with the SDK's defaults
+ * and awscli).
+ */
+export function s3Client(cairn: Endpoint): S3Client {
+  return sdkClientFor(cairn, {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

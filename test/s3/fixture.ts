@@ -1,5 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CairnProcess } from '../helpers/cairn-process.js';
+import { sdkClientFor } from '../helpers/s3-client.js';
 
 /** The S3 front is exercised on a single drive and on an erasure-coded set of four. */
 export const DRIVE_COUNTS = [1, 4] as const;
@@ -12,13 +13,7 @@ export const DRIVE_COUNTS = [1, 4] as const;
 export function defaultSdkClient(
   cairn: Pick<CairnProcess, 'endpoint' | 'accessKey' | 'secretKey' | 'region'>,
 ): S3Client {
-  return new S3Client({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: cairn.accessKey, secretAccessKey: cairn.secretKey },
-    maxAttempts: 1,
-  });
+  return sdkClientFor(cairn);
 }
 
 /** The S3 error code and status of a rejected SDK call (fails the test when the call succeeded). */
