@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { StorageConfigError } from '../drive/errors.js';
 import { LocalDrive, SYS_DIR } from '../drive/local-drive.js';
@@ -21,13 +21,16 @@ export interface FormatFile {
   uuid: string;
 }
 
+/** The part of the format every drive of a set shares. */
+export type SetFormat = Omit<FormatFile, 'index' | 'uuid'>;
+
 export interface OpenedSet {
   /** One per drive path; undefined for an offline drive. */
   drives: (LocalDrive | undefined)[];
-  format: Omit<FormatFile, 'index' | 'uuid'>;
+  format: SetFormat;
   /** Drives found fresh (missing or empty) and formatted with their expected identity. */
   fresh: number[];
-  /** Drives that could not be opened (unreadable directory, format or index): offline until restart. */
+  /** Drives that could not be opened (unreadable directory, format or index): offline until they come back. */
   offline: { index: number; path: string; reason: string }[];
   /** This start formatted a new set (every readable drive was fresh). */
   created: boolean;
@@ -116,7 +119,7 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
   const states = await Promise.all(paths.map(inspect));
   const formatted = states.flatMap((s, i) => (s.kind === 'formatted' ? [{ i, f: s.format }] : []));
 
-  let base: Omit<FormatFile, 'index' | 'uuid'>;
+  let base: SetFormat;
   /** Drives that must open: write quorum to format a new set, read quorum to serve an existing one. */
   let needed: number;
   const offlineAt = (): OpenedSet['offline'] =>
@@ -188,10 +191,7 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
       let drive: LocalDrive | undefined;
       try {
         drive = await LocalDrive.open(p);
-        if (s.kind === 'fresh') {
-          const f: FormatFile = { ...base, index: i, uuid: base.drives[i] as string };
-          await drive.writeSysFile(FORMAT_FILE, Buffer.from(`${JSON.stringify(f, null, 2)}\n`));
-        }
+        if (s.kind === 'fresh') await writeFormat(drive, base, i);
         return drive;
       } catch (err) {
         await drive?.close().catch(() => {});
@@ -210,4 +210,46 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
   }
   const fresh = states.flatMap((s, i) => (s.kind === 'fresh' ? [i] : []));
   return { drives, format: base, fresh, offline: offlineAt(), created: formatted.length === 0 };
+}
+
+/** Gives a fresh drive the identity of slot `index` of the set. */
+async function writeFormat(drive: LocalDrive, base: SetFormat, index: number): Promise<void> {
+  const f: FormatFile = { ...base, index, uuid: base.drives[index] as string };
+  await drive.writeSysFile(FORMAT_FILE, Buffer.from(`${JSON.stringify(f, null, 2)}\n`));
+}
+
+/**
+ * Opens drive `index` of a running set again once it is back at `path`: the same drive (its format
+ * names this deployment and this slot), or an empty replacement, which gets the slot's identity.
+ * Undefined while the path is missing, unreadable, or holds anything else: a foreign or corrupt
+ * drive is never taken in, and a missing path is not created, so an unmounted disk is not replaced
+ * by a directory on the root filesystem.
+ */
+export async function reopenDrive(
+  path: string,
+  base: SetFormat,
+  index: number,
+): Promise<{ drive: LocalDrive; fresh: boolean } | undefined> {
+  let state: DriveState;
+  try {
+    await stat(path);
+    state = await inspect(path);
+  } catch {
+    return undefined;
+  }
+  if (state.kind === 'offline') return undefined;
+  if (
+    state.kind === 'formatted' &&
+    (state.format.deploymentId !== base.deploymentId || state.format.uuid !== base.drives[index])
+  )
+    return undefined;
+  let drive: LocalDrive | undefined;
+  try {
+    drive = await LocalDrive.open(path);
+    if (state.kind === 'fresh') await writeFormat(drive, base, index);
+    return { drive, fresh: state.kind === 'fresh' };
+  } catch {
+    await drive?.close().catch(() => {});
+    return undefined;
+  }
 }

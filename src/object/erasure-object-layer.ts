@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
-import { openSetDrives } from '../erasure/format.js';
+import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { HashPool } from '../util/hash-pool.js';
 import { createBodyHasher } from './body-hasher.js';
@@ -68,7 +69,9 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
   const set = new ErasureSet(opened.drives, opened.format.parity, pool);
   const ctx = new LayerContext(set, new NamespaceLocks(), new DataPins(), pool, log);
   set.onDriveOffline = (i, endpoint, reason) =>
-    log(`drive #${i + 1} ${endpoint} went offline (${reason}); it stays offline until restart`);
+    log(
+      `drive #${i + 1} ${endpoint} went offline (${reason}); serving from the other drives until it is back`,
+    );
   for (const o of opened.offline)
     log(`drive #${o.index + 1} ${o.path} is offline: ${o.reason}; serving from the other drives`);
   const online = opened.drives.filter(Boolean).length;
@@ -80,6 +83,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
   const layer = new ErasureObjectLayer(ctx);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
+  layer.watchDrives(opts.drives, opened.format);
   return layer;
 }
 
@@ -98,6 +102,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   private readonly multipart: MultipartOps;
   private readonly healer: Healer;
   private sweeping: Promise<void> | undefined;
+  private reconnector: DriveReconnector | undefined;
   private closed = false;
 
   constructor(private readonly ctx: LayerContext) {
@@ -116,6 +121,17 @@ export class ErasureObjectLayer implements ObjectLayer {
       .catch((err) => this.ctx.log(`startup sweep failed: ${(err as Error).message}`));
     this.healer.start();
     if (healAll) this.healer.healEverything();
+  }
+
+  /** Puts drives that come back (or are replaced) into the set again, and heals what they missed. */
+  watchDrives(paths: readonly string[], format: SetFormat): void {
+    this.reconnector = new DriveReconnector(this.ctx.set, paths, format, (i, path, fresh) => {
+      this.ctx.log(
+        `drive #${i + 1} ${path} is back${fresh ? ' (empty: formatted it for its slot)' : ''}; healing what it missed`,
+      );
+      this.healer.healEverything();
+    });
+    this.reconnector.start();
   }
 
   /** Waits for the startup sweep and every queued heal (tests, shutdown). */
@@ -482,6 +498,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.reconnector?.stop();
     this.healer.stop();
     await this.idle().catch(() => {});
     await this.ctx.pool?.close();

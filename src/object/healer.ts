@@ -53,35 +53,44 @@ export class Healer {
     });
   }
 
-  /** Walks every object of every bucket and heals what a fresh (replaced) drive lacks. */
+  /**
+   * Walks every object of every bucket and heals what a drive lacks: a fresh (replaced) drive, or
+   * one that comes back after missing writes. A sweep asked for while one runs follows it.
+   */
   healEverything(): void {
-    this.sweep = (async () => {
-      const buckets = await this.ctx.set.each((d) =>
-        d.metaScan('buckets', { start: Buffer.alloc(0), limit: 100_000 }),
-      );
-      const names = new Set<string>();
-      for (const s of buckets) if (s.ok) for (const e of s.value) names.add(e.key.toString('utf8'));
-      for (const bucket of names) {
-        const b = await this.ctx.bucket(bucket);
-        let start = objectKey(b.id, '');
-        let exclusive = false;
-        const end = prefixEnd(Buffer.from(b.id)) as Buffer;
-        for (;;) {
-          if (this.stopped) return;
-          const page = (
-            await mergedScan(this.ctx.set, 'objects', { start, startExclusive: exclusive, end, limit: 500 })
-          ).entries;
-          for (const e of page) {
-            await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) =>
-              this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`),
-            );
-            start = e.key;
-            exclusive = true;
+    const previous = this.sweep ?? Promise.resolve();
+    this.sweep = previous
+      .then(async () => {
+        let checked = 0;
+        const buckets = await this.ctx.set.each((d) =>
+          d.metaScan('buckets', { start: Buffer.alloc(0), limit: 100_000 }),
+        );
+        const names = new Set<string>();
+        for (const s of buckets) if (s.ok) for (const e of s.value) names.add(e.key.toString('utf8'));
+        for (const bucket of names) {
+          const b = await this.ctx.bucket(bucket);
+          let start = objectKey(b.id, '');
+          let exclusive = false;
+          const end = prefixEnd(Buffer.from(b.id)) as Buffer;
+          for (;;) {
+            if (this.stopped) return;
+            const page = (
+              await mergedScan(this.ctx.set, 'objects', { start, startExclusive: exclusive, end, limit: 500 })
+            ).entries;
+            for (const e of page) {
+              checked++;
+              await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) =>
+                this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`),
+              );
+              start = e.key;
+              exclusive = true;
+            }
+            if (page.length < 500) break;
           }
-          if (page.length < 500) break;
         }
-      }
-    })().catch((err) => this.ctx.log(`heal sweep failed: ${(err as Error).message}`));
+        this.ctx.log(`heal sweep done: ${checked} objects checked`);
+      })
+      .catch((err) => this.ctx.log(`heal sweep failed: ${(err as Error).message}`));
   }
 
   /**

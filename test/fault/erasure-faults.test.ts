@@ -3,6 +3,7 @@
 // bytes come back exact; a 3rd failed drive makes GET fail with a 5xx error, never wrong bytes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdir, rename } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
 import {
   CompleteMultipartUploadCommand,
@@ -15,7 +16,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { type CairnProcess, logTail, startCairn } from '../helpers/cairn-process.js';
 import {
   deleteFiles,
   emptyDrive,
@@ -261,6 +262,36 @@ describe('erasure faults on 4 drives with parity 2', () => {
       );
     }
   });
+
+  for (const comeback of ['the same drive', 'an empty replacement'] as const) {
+    test(`a drive unplugged while running comes back as ${comeback}: it is put back and healed, without a restart`, async () => {
+      const { cairn, client, objects } = await freshServer();
+      await cairn.restart();
+      const drive = cairn.driveDirs[1]!;
+      await rename(drive, `${drive}.unplugged`);
+      // Written while drive 2 is away (write quorum 3 of 4 holds): inline, single-file and multi-block.
+      for (const size of [10, 300 * KiB, 3 * MiB + 5]) {
+        const key = `new/while-unplugged-${size}`;
+        const body = randomBytes(size);
+        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+        objects.set(key, body);
+      }
+      assert.match(cairn.output(), /drive #2 .* went offline/);
+      if (comeback === 'the same drive') await rename(`${drive}.unplugged`, drive);
+      else await mkdir(drive);
+      const done = cairn.output().split('heal sweep done').length;
+      const deadline = Date.now() + 30_000;
+      while (cairn.output().split('heal sweep done').length === done) {
+        assert.ok(Date.now() < deadline, `drive 2 was not put back and healed in 30 s:\n${logTail(cairn)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.match(cairn.output(), /drive #2 .* is back/);
+      // Only drives 1 and 2 left: every object, old and new, must now come from them (2 of 4 shards).
+      await killDrive(cairn.driveDirs[2]!);
+      await killDrive(cairn.driveDirs[3]!);
+      await assertAllExact(client, objects, `with drive 2 back (${comeback}) and drives 3 and 4 gone`);
+    });
+  }
 
   test('shard files deleted on three drives: GET of a multi-MiB object answers a 5xx S3 error', async () => {
     const { cairn, client, objects } = await freshServer();
