@@ -292,7 +292,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     const b = await this.ctx.bucket(bucket);
     const { state, data } = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
       try {
-        const state = await this.ctx.objectState(b.id, key);
+        const state = await this.ctx.readState(b.id, key);
         const rec = state.current;
         if (!withInlineData || !rec?.inline) return { state, data: undefined };
         const chunks: Buffer[] = [];
@@ -304,7 +304,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     });
     const rec = state.current;
     if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
-    if (state.agree.some((a, d) => !a && this.ctx.set.drives[d])) this.ctx.queueHeal(bucket, key);
+    if (state.lagging) this.ctx.queueHeal(bucket, key);
     return data === undefined ? { bucketId: b.id, rec } : { bucketId: b.id, rec, data };
   }
 

@@ -31,6 +31,41 @@ export interface ObjectState {
   agree: boolean[];
 }
 
+function tryDecode(value: Buffer): ObjectRecord | undefined {
+  try {
+    return decodeRecord(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each drive's record decoded; byte-identical values (the usual case: every drive holds the same
+ * record) are decoded once and share the result, which callers treat as read-only.
+ */
+function decodeRecords(values: (Buffer | undefined)[]): (ObjectRecord | undefined)[] {
+  let lastValue: Buffer | undefined;
+  let lastRecord: ObjectRecord | undefined;
+  return values.map((v) => {
+    if (!v) return undefined;
+    if (lastValue === undefined || !v.equals(lastValue)) {
+      lastValue = v;
+      lastRecord = tryDecode(v);
+    }
+    return lastRecord;
+  });
+}
+
+/** The version read quorum agrees on among `perDrive`, and whether an online drive lacks it. */
+function decided(
+  perDrive: (ObjectRecord | undefined)[],
+  set: ErasureSet,
+): { current?: ObjectRecord; lagging: boolean } {
+  const picked = pickRecord(perDrive);
+  if (!picked) return { lagging: false };
+  return { current: picked.record, lagging: picked.agree.some((a, d) => !a && set.drives[d] !== undefined) };
+}
+
 export function translateError(err: unknown): unknown {
   if (err instanceof ErasureWriteQuorum) return new ObjectLayerError('WriteQuorum', err.message);
   if (err instanceof ErasureReadQuorum) return new ObjectLayerError('ReadQuorum', err.message);
@@ -51,6 +86,8 @@ export class LayerContext {
   /** Objects that a read found damaged or stale on some drives, waiting for the healer. */
   readonly healQueue = new Map<string, { bucket: string; key: string; drives: number[] }>();
   onHealQueued: (() => void) | undefined;
+  /** Rotates the drives `readState` asks first. */
+  private readTurn = 0;
 
   constructor(
     readonly set: ErasureSet,
@@ -124,17 +161,56 @@ export class LayerContext {
   /** Reads one key's record from every drive and picks the version read quorum agrees on. */
   async objectState(bucketId: string, key: string): Promise<ObjectState> {
     const res = await this.set.readAll('objects', objectKey(bucketId, key));
-    const perDrive = res.map((r) => {
-      if (!r.ok || !r.value) return undefined;
-      try {
-        return decodeRecord(r.value);
-      } catch {
-        return undefined;
-      }
-    });
+    const perDrive = decodeRecords(res.map((r) => (r.ok ? r.value : undefined)));
     const picked = pickRecord(perDrive);
     if (!picked) return { perDrive, agree: perDrive.map(() => false) };
     return { perDrive, current: picked.record, agree: picked.agree };
+  }
+
+  /**
+   * The version a read returns — the one `objectState` picks — decided on as few drives as can:
+   * `max(data, parity + 1)` of them (3 of 4 at EC 2+2), the rule listing follows. When those all
+   * hold one identical record, it is on at least `data` drives, and any version on `data` drives
+   * has a holder among them, so nothing newer can be readable elsewhere. Otherwise (a record
+   * missing, a disagreement, a failed read) the other drives are read too and the version is
+   * decided on all of them. The drives asked first rotate from call to call, so a drive that
+   * missed writes is still read regularly and queued for healing. `lagging`: some drive read
+   * does not hold the version.
+   */
+  async readState(bucketId: string, key: string): Promise<{ current?: ObjectRecord; lagging: boolean }> {
+    const { set } = this;
+    const data = set.size - set.parity;
+    const want = Math.max(data, set.parity + 1);
+    const online = set.drives.flatMap((d, i) => (d ? [i] : []));
+    if (online.length > want) {
+      const from = this.readTurn++ % online.length;
+      const ask = new Set([...online.slice(from), ...online.slice(0, from)].slice(0, want));
+      const okey = objectKey(bucketId, key);
+      const first = await set.each(async (d, i) => (ask.has(i) ? d.metaGet('objects', okey) : undefined));
+      let same: Buffer | undefined;
+      let agree = true;
+      for (const i of ask) {
+        const r = first[i];
+        const v = r?.ok ? r.value : undefined;
+        if (!v || (same !== undefined && !v.equals(same))) {
+          agree = false;
+          break;
+        }
+        same = v;
+      }
+      const rec = agree && same ? tryDecode(same) : undefined;
+      if (rec && rec.layout.data === data) return { current: rec, lagging: false };
+      // Undecided: read the rest and decide on every drive, as objectState does.
+      const rest = await set.each(async (d, i) => (ask.has(i) ? undefined : d.metaGet('objects', okey)));
+      const perDrive = decodeRecords(
+        rest.map((r, i) => {
+          const got = ask.has(i) ? first[i] : r;
+          return got?.ok ? got.value : undefined;
+        }),
+      );
+      return decided(perDrive, set);
+    }
+    return decided((await this.objectState(bucketId, key)).perDrive, set);
   }
 
   /** Metadata ops that drop a version's index entries (its data dir is deleted separately). */
