@@ -112,7 +112,7 @@ export class LocalDrive implements Drive {
     }
   }
 
-  /** False once the drive was found gone; it then stays offline until the server restarts. */
+  /** False once the drive was found gone; this instance stays offline (the set reopens the drive if it comes back). */
   get online(): boolean {
     return this.goneReason === undefined;
   }
@@ -126,8 +126,8 @@ export class LocalDrive implements Drive {
    * very file (same dev and inode) the environment holds open. A drive whose directory was removed,
    * replaced or unmounted fails this, while its LMDB environment, open on unlinked files, would
    * still happily commit and answer stale reads. LMDB keeps that file open, so its inode cannot be
-   * reused by a new file: one stat decides. A drive found gone stays offline until restart: its
-   * environment is stale, and coming back would mean reopening it and healing what it missed.
+   * reused by a new file: one stat decides. A drive found gone stays offline: its environment is
+   * stale. If it comes back, the set opens it anew and heals what it missed (DriveReconnector).
    */
   private checkLive(): Promise<void> {
     if (this.goneReason !== undefined) return Promise.reject(this.offlineError());
