@@ -12,7 +12,7 @@ import { runMicro } from './micro.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
-import { type BenchReport, computeRatios, formatReport } from './report.js';
+import { type BenchReport, computeRatios, emptyReport, formatReport } from './report.js';
 import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
 import { KeyPool, runWorkloads } from './workloads.js';
 
@@ -57,19 +57,7 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
 
 async function runAll(o: BenchOptions): Promise<BenchReport> {
   const progress = new Progress();
-  const report: BenchReport = {
-    meta: describeMachine(o),
-    skipped: [],
-    idleRssMiB: {},
-    checks: [],
-    workloads: [],
-    ratios: [],
-    large: [],
-    memory: [],
-    cores: [],
-    micro: undefined,
-    targets: [],
-  };
+  const report = emptyReport(describeMachine(o));
   const load = loadavg()[0] ?? 0;
   if (load > 0.5) {
     progress.note(

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { evaluateGoals, type GoalRow } from './goals.js';
 import type { WorkloadResult } from './measure.js';
 import type { MemoryResult } from './memory.js';
-import type { BenchReport } from './report.js';
+import { type BenchReport, emptyReport } from './report.js';
 
 function workload(target: string, op: string, size: number, opsPerSec: number, extra = {}): WorkloadResult {
   return {
@@ -27,20 +27,7 @@ function workload(target: string, op: string, size: number, opsPerSec: number, e
 }
 
 function report(parts: Partial<BenchReport>): BenchReport {
-  return {
-    meta: {},
-    skipped: [],
-    idleRssMiB: {},
-    checks: [],
-    workloads: [],
-    ratios: [],
-    large: [],
-    memory: [],
-    cores: [],
-    micro: undefined,
-    targets: [],
-    ...parts,
-  };
+  return { ...emptyReport({}), ...parts };
 }
 
 function row(rows: GoalRow[], goal: string, target: string): GoalRow {

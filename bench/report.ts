@@ -23,6 +23,23 @@ export interface BenchReport {
   targets: GoalRow[];
 }
 
+/** A report with nothing measured yet. */
+export function emptyReport(meta: Record<string, unknown>): BenchReport {
+  return {
+    meta,
+    skipped: [],
+    idleRssMiB: {},
+    checks: [],
+    workloads: [],
+    ratios: [],
+    large: [],
+    memory: [],
+    cores: [],
+    micro: undefined,
+    targets: [],
+  };
+}
+
 export interface RatioRow {
   workload: string;
   /** The baseline that bounds this workload: the memory server for reads, the fsync server for writes. */
