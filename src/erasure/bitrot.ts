@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { crc32Digest } from '../util/checksum.js';
 import type { HashPool } from '../util/hash-pool.js';
 
 /**
@@ -18,11 +18,7 @@ export type BitrotId = 'crc32' | 'sha256';
 const CRC32: Bitrot = {
   id: 'crc32',
   size: 4,
-  digest(block) {
-    const out = Buffer.allocUnsafe(4);
-    out.writeUInt32BE(crc32(block), 0);
-    return out;
-  },
+  digest: crc32Digest,
 };
 
 const SHA256: Bitrot = {

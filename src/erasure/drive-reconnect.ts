@@ -53,7 +53,7 @@ export class DriveReconnector {
         await back.drive.close().catch(() => {});
         return;
       }
-      this.set.drives[i] = back.drive;
+      this.set.putBack(i, back.drive);
       this.onBack(i, path, back.fresh);
     }
   }

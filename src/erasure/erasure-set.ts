@@ -101,6 +101,11 @@ export class ErasureSet {
     return err;
   }
 
+  /** Puts drive `index` back into the set (a drive that came back, opened anew). */
+  putBack(index: number, drive: Drive): void {
+    this.drives[index] = drive;
+  }
+
   /** Runs `fn` on every drive in parallel, collecting each drive's value or error. */
   async each<T>(fn: (drive: Drive, index: number) => Promise<T>): Promise<PerDrive<T>> {
     return Promise.all(

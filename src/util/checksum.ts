@@ -32,6 +32,18 @@ const DIGEST_LENGTHS: Record<ChecksumAlgorithm, number> = {
   SHA256: 32,
 };
 
+/** A CRC-32 value as its 4 big-endian bytes (S3's wire form, and the bitrot digest). */
+function crc32Bytes(crc: number): Buffer {
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(crc >>> 0);
+  return out;
+}
+
+/** zlib's CRC-32 of `data`, as 4 big-endian bytes. */
+export function crc32Digest(data: Uint8Array): Buffer {
+  return crc32Bytes(crc32(data));
+}
+
 class Crc32Hasher implements ChecksumHasher {
   readonly algorithm = 'CRC32';
   private crc = 0;
@@ -41,9 +53,7 @@ class Crc32Hasher implements ChecksumHasher {
   }
 
   digest(): Buffer {
-    const out = Buffer.allocUnsafe(4);
-    out.writeUInt32BE(this.crc >>> 0);
-    return out;
+    return crc32Bytes(this.crc);
   }
 }
 

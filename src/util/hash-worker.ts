@@ -4,9 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { crc32 } from 'node:zlib';
 import type { ChecksumAlgorithm } from '../object/object-layer.js';
-import { createChecksumHasher } from './checksum.js';
+import { crc32Digest, createChecksumHasher } from './checksum.js';
 import type { HashName, OneShotHash, PoolReply, PoolRequest } from './hash-pool-protocol.js';
 
 interface RunningHash {
@@ -20,10 +19,7 @@ function createRunningHash(name: HashName): RunningHash {
 }
 
 function oneShot(hash: OneShotHash, chunk: Uint8Array): Buffer {
-  if (hash !== 'crc32') return createHash(hash).update(chunk).digest();
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(crc32(chunk), 0);
-  return out;
+  return hash === 'crc32' ? crc32Digest(chunk) : createHash(hash).update(chunk).digest();
 }
 
 const sessions = new Map<number, RunningHash[]>();
