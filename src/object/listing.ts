@@ -43,7 +43,7 @@ function headInfo(bucket: string, key: string, head: ObjectRecordHead): ObjectIn
     size: head.size,
     etag: head.etag,
     lastModified: new Date(head.mtime),
-    metadata: { ...head.meta },
+    metadata: head.meta,
   };
   if (head.checksum) info.checksum = head.checksum as ObjectInfo['checksum'] & object;
   return info;

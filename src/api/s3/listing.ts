@@ -1,7 +1,7 @@
 import type { ObjectInfo } from '../../object/object-layer.js';
 import type { Owner, S3Context } from './context.js';
 import { S3Error } from './errors.js';
-import { el, quoteEtag, type XmlElement, xmlTimestamp } from './xml.js';
+import { el, escapeXml, quoteEtag, rawXml, type XmlElement, xmlTimestamp } from './xml.js';
 
 /** S3 pages listings at 1000 entries, and so do we (a larger request is capped, not refused). */
 export const MAX_LIST_PAGE = 1000;
@@ -52,26 +52,32 @@ export function ownerElement(name: string, owner: Owner): XmlElement {
   return el(name, [el('ID', owner.id), el('DisplayName', owner.displayName)]);
 }
 
-/** One `<Contents>` entry of a ListObjects answer. */
-export function contentsElement(
-  info: ObjectInfo,
+/** The `<Contents>` entries of a ListObjects answer, rendered straight to text (one per object). */
+export function contentsXml(
+  objects: readonly ObjectInfo[],
   encode: (v: string) => string,
   owner: Owner | undefined,
 ): XmlElement {
-  return el('Contents', [
-    el('Key', encode(info.key)),
-    el('LastModified', xmlTimestamp(info.lastModified)),
-    el('ETag', quoteEtag(info.etag)),
-    el('ChecksumAlgorithm', info.checksum?.algorithm),
-    el('ChecksumType', info.checksum?.type),
-    el('Size', info.size),
-    owner === undefined ? el('Owner', undefined) : ownerElement('Owner', owner),
-    el('StorageClass', 'STANDARD'),
-  ]);
+  const ownerXml =
+    owner === undefined
+      ? ''
+      : `<Owner><ID>${escapeXml(owner.id)}</ID><DisplayName>${escapeXml(owner.displayName)}</DisplayName></Owner>`;
+  let out = '';
+  for (const info of objects) {
+    out += `<Contents><Key>${escapeXml(encode(info.key))}</Key><LastModified>${xmlTimestamp(info.lastModified)}</LastModified><ETag>${escapeXml(quoteEtag(info.etag))}</ETag>`;
+    if (info.checksum !== undefined) {
+      out += `<ChecksumAlgorithm>${escapeXml(info.checksum.algorithm)}</ChecksumAlgorithm><ChecksumType>${escapeXml(info.checksum.type)}</ChecksumType>`;
+    }
+    out += `<Size>${info.size}</Size>${ownerXml}<StorageClass>STANDARD</StorageClass></Contents>`;
+  }
+  return rawXml(out);
 }
 
-export function commonPrefixElements(prefixes: string[], encode: (v: string) => string): XmlElement[] {
-  return prefixes.map((p) => el('CommonPrefixes', [el('Prefix', encode(p))]));
+/** The `<CommonPrefixes>` entries of a listing answer. */
+export function commonPrefixesXml(prefixes: readonly string[], encode: (v: string) => string): XmlElement {
+  let out = '';
+  for (const p of prefixes) out += `<CommonPrefixes><Prefix>${escapeXml(encode(p))}</Prefix></CommonPrefixes>`;
+  return rawXml(out);
 }
 
 /** Empty strings are left out of listings' echo fields, as S3 leaves out absent parameters. */

@@ -1,6 +1,6 @@
 import type { S3Context } from '../context.js';
 import {
-  commonPrefixElements,
+  commonPrefixesXml,
   encoder,
   optional,
   ownerElement,
@@ -64,7 +64,7 @@ export async function listMultipartUploads(ctx: S3Context): Promise<void> {
           el('ChecksumType', u.checksumAlgorithm === undefined ? undefined : (u.checksumType ?? 'COMPOSITE')),
         ]),
       ),
-      ...commonPrefixElements(result.commonPrefixes, encode),
+      commonPrefixesXml(result.commonPrefixes, encode),
     ]),
   );
 }

@@ -1,8 +1,8 @@
 import type { S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import {
-  commonPrefixElements,
-  contentsElement,
+  commonPrefixesXml,
+  contentsXml,
   encoder,
   optional,
   parseEncodingType,
@@ -61,8 +61,8 @@ export async function listObjectsV2(ctx: S3Context): Promise<void> {
       el('Delimiter', optional(delimiter) === undefined ? undefined : encode(delimiter)),
       el('EncodingType', encoding),
       el('IsTruncated', result.isTruncated),
-      ...result.objects.map((o) => contentsElement(o, encode, fetchOwner ? ctx.owner : undefined)),
-      ...commonPrefixElements(result.commonPrefixes, encode),
+      contentsXml(result.objects, encode, fetchOwner ? ctx.owner : undefined),
+      commonPrefixesXml(result.commonPrefixes, encode),
     ]),
   );
 }

@@ -1,7 +1,7 @@
 import type { S3Context } from '../context.js';
 import {
-  commonPrefixElements,
-  contentsElement,
+  commonPrefixesXml,
+  contentsXml,
   encoder,
   optional,
   parseEncodingType,
@@ -44,8 +44,8 @@ export async function listObjects(ctx: S3Context): Promise<void> {
       el('Delimiter', optional(delimiter) === undefined ? undefined : encode(delimiter)),
       el('EncodingType', encoding),
       el('IsTruncated', result.isTruncated),
-      ...result.objects.map((o) => contentsElement(o, encode, ctx.owner)),
-      ...commonPrefixElements(result.commonPrefixes, encode),
+      contentsXml(result.objects, encode, ctx.owner),
+      commonPrefixesXml(result.commonPrefixes, encode),
     ]),
   );
 }
