@@ -76,7 +76,8 @@ export function contentsXml(
 /** The `<CommonPrefixes>` entries of a listing answer. */
 export function commonPrefixesXml(prefixes: readonly string[], encode: (v: string) => string): XmlElement {
   let out = '';
-  for (const p of prefixes) out += `<CommonPrefixes><Prefix>${escapeXml(encode(p))}</Prefix></CommonPrefixes>`;
+  for (const p of prefixes)
+    out += `<CommonPrefixes><Prefix>${escapeXml(encode(p))}</Prefix></CommonPrefixes>`;
   return rawXml(out);
 }
 
