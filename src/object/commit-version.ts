@@ -3,7 +3,7 @@ import type { WrittenData } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, objectKey } from './index-keys.js';
-import type { DataOwner, LayerContext, ObjectState } from './layer-context.js';
+import type { LayerContext, ObjectState } from './layer-context.js';
 import { checkPreconditions } from './put-checks.js';
 
 export interface CommitResult {
@@ -34,19 +34,11 @@ export async function commitVersionLocked(
   checkPreconditions(state.current, cond);
   rec.mtime = Math.max(Date.now(), (state.current?.mtime ?? 0) + 1);
   const value = encodeRecord(rec);
-  const okey = objectKey(bucketId, key);
-  const owner: DataOwner = { bucketId, key };
-  const ownerValue = Buffer.from(JSON.stringify(owner));
   const quorum = set.writeQuorum(rec.layout);
+  const prevShards = await inlineShards(ctx, state);
   const committed = await set.commit((d) => {
     if (written && !written.ok[d]) return undefined;
-    const ops: MetaOp[] = [
-      { op: 'put', table: 'objects', key: okey, value },
-      { op: 'put', table: 'refs', key: idKey(rec.dataId), value: ownerValue },
-    ];
-    const shard = written?.inline?.[d];
-    if (rec.inline && shard && shard.length > 0)
-      ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
+    const ops = ctx.putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
     const prev = state.perDrive[d];
     if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
     if (extraOps) ops.push(...extraOps(d));
@@ -54,19 +46,33 @@ export async function commitVersionLocked(
   });
   const count = committed.filter(Boolean).length;
   if (count < quorum) {
-    await revert(ctx, bucketId, key, rec, state, committed);
+    await revert(ctx, bucketId, key, rec, state, prevShards, committed);
     throw new ObjectLayerError('WriteQuorum', `only ${count} drives committed ${key} (need ${quorum})`);
   }
   return { rec, state, lacking: count < set.size };
 }
 
-/** Puts back, on the drives that committed, the version each held before. */
+/**
+ * Each drive's inline shard of the version the commit replaces. The commit drops it in the same
+ * transaction, so this copy is what `revert` puts back. No read at all when no version is inline.
+ */
+async function inlineShards(ctx: LayerContext, state: ObjectState): Promise<(Buffer | undefined)[]> {
+  if (!state.perDrive.some((prev) => prev?.inline)) return [];
+  const res = await ctx.set.each(async (d, i) => {
+    const prev = state.perDrive[i];
+    return prev?.inline ? d.metaGet('inline', idKey(prev.dataId)) : undefined;
+  });
+  return res.map((r) => (r.ok ? r.value : undefined));
+}
+
+/** Puts back, on the drives that committed, the version each held before (with its inline shard). */
 async function revert(
   ctx: LayerContext,
   bucketId: string,
   key: string,
   rec: ObjectRecord,
   state: ObjectState,
+  prevShards: (Buffer | undefined)[],
   committed: boolean[],
 ): Promise<void> {
   const okey = objectKey(bucketId, key);
@@ -78,14 +84,7 @@ async function revert(
     ];
     const prev = state.perDrive[d];
     if (prev) {
-      ops.push({ op: 'put', table: 'objects', key: okey, value: encodeRecord(prev) });
-      const owner: DataOwner = { bucketId, key };
-      ops.push({
-        op: 'put',
-        table: 'refs',
-        key: idKey(prev.dataId),
-        value: Buffer.from(JSON.stringify(owner)),
-      });
+      ops.push(...ctx.putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
     } else {
       ops.push({ op: 'del', table: 'objects', key: okey });
     }

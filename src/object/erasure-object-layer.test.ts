@@ -263,6 +263,24 @@ test('drives failing while running: an inline PUT fails with WriteQuorum once 2 
   await ol.close();
 });
 
+test('an inline overwrite that fails on write quorum puts the previous version back whole, shards included', async () => {
+  const drives = newDrives(4);
+  const ol = await openObjectLayer({ drives, parity: 2, logger: () => {} });
+  try {
+    await ol.makeBucket('b');
+    const before = pattern(3 * KiB, 7);
+    await put(ol, 'b', 'k', before);
+    await killDrive(drives[2] as string);
+    await killDrive(drives[3] as string);
+    // Drives 0 and 1 commit the overwrite (dropping the old inline shard), then revert it.
+    await assert.rejects(put(ol, 'b', 'k', pattern(3 * KiB, 8)), isKind('WriteQuorum'));
+    // Only the two reverted drives answer now: the old version must read back from their shards.
+    assert.ok((await get(ol, 'b', 'k')).equals(before));
+  } finally {
+    await ol.close();
+  }
+});
+
 test('a write reaching fewer than write quorum drives fails with WriteQuorum and leaves nothing', async () => {
   const drives = newDrives(4);
   const ol = await open(drives, 2);

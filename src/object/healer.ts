@@ -1,9 +1,9 @@
-import type { MetaOp, ShardWriter } from '../drive/drive.js';
+import type { ShardWriter } from '../drive/drive.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasure-encode.js';
 import { randomId, verifyShards } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
-import { idKey, keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
-import { type DataOwner, type LayerContext, objectLockName } from './layer-context.js';
+import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
+import { type LayerContext, objectLockName } from './layer-context.js';
 import { mergedScan } from './merged-scan.js';
 
 /**
@@ -170,16 +170,9 @@ export class Healer {
       const now = await ctx.objectState(b.id, key);
       if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
       const value = encodeRecord(rec);
-      const owner: DataOwner = { bucketId: b.id, key };
       await set.commit((d) => {
         if (!ok[d]) return undefined;
-        const ops: MetaOp[] = [
-          { op: 'put', table: 'objects', key: objectKey(b.id, key), value },
-          { op: 'put', table: 'refs', key: idKey(rec.dataId), value: Buffer.from(JSON.stringify(owner)) },
-        ];
-        const shard = inlineWriters[d]?.bytes();
-        if (rec.inline && shard && shard.length > 0)
-          ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
+        const ops = ctx.putVersionOps(b.id, key, rec, value, inlineWriters[d]?.bytes());
         const prev: ObjectRecord | undefined = now.perDrive[d];
         if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
         return ops;

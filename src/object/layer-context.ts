@@ -213,7 +213,33 @@ export class LayerContext {
     return decided((await this.objectState(bucketId, key)).perDrive, set);
   }
 
-  /** Metadata ops that drop a version's index entries (its data dir is deleted separately). */
+  /**
+   * Metadata ops that make `rec` (encoded as `value`) a drive's version of the key: its record, its
+   * inline shard (`shard`, inline versions only), and for a version with a data dir the ref naming
+   * the dir's owner, which the drive's sweep reads before it deletes an unreferenced dir. Inline
+   * versions have no dir and get no ref: one index write fewer per object and drive.
+   */
+  putVersionOps(bucketId: string, key: string, rec: ObjectRecord, value: Buffer, shard?: Buffer): MetaOp[] {
+    const ops: MetaOp[] = [{ op: 'put', table: 'objects', key: objectKey(bucketId, key), value }];
+    if (rec.inline) {
+      if (shard && shard.length > 0)
+        ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
+    } else {
+      const owner: DataOwner = { bucketId, key };
+      ops.push({
+        op: 'put',
+        table: 'refs',
+        key: idKey(rec.dataId),
+        value: Buffer.from(JSON.stringify(owner)),
+      });
+    }
+    return ops;
+  }
+
+  /**
+   * Metadata ops that drop a version's index entries (its data dir is deleted separately). The ref
+   * is dropped for inline versions too: versions written before inline ones stopped getting one have it.
+   */
   dropVersionOps(rec: ObjectRecord): MetaOp[] {
     const ops: MetaOp[] = [{ op: 'del', table: 'refs', key: idKey(rec.dataId) }];
     if (rec.inline) ops.push({ op: 'del', table: 'inline', key: idKey(rec.dataId) });
