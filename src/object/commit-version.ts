@@ -6,6 +6,12 @@ import { idKey, objectKey } from './index-keys.js';
 import type { LayerContext, ObjectState } from './layer-context.js';
 import { checkPreconditions } from './put-checks.js';
 
+/** Ops a commit makes on each drive beside the version's own, and the ops that take them back. */
+export interface ExtraOps {
+  apply: (drive: number) => MetaOp[];
+  undo: (drive: number) => MetaOp[];
+}
+
 export interface CommitResult {
   rec: ObjectRecord;
   /** What each drive held before: its data is deleted once the caller released the lock. */
@@ -27,7 +33,7 @@ export async function commitVersionLocked(
   rec: ObjectRecord,
   written: WrittenData | undefined,
   cond: { ifMatch?: string; ifNoneMatch?: string },
-  extraOps?: (drive: number) => MetaOp[],
+  extra?: ExtraOps,
 ): Promise<CommitResult> {
   const { set } = ctx;
   const state = await ctx.objectState(bucketId, key);
@@ -41,12 +47,12 @@ export async function commitVersionLocked(
     const ops = ctx.putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
     const prev = state.perDrive[d];
     if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
-    if (extraOps) ops.push(...extraOps(d));
+    if (extra) ops.push(...extra.apply(d));
     return ops;
   });
   const count = committed.filter(Boolean).length;
   if (count < quorum) {
-    await revert(ctx, bucketId, key, rec, state, prevShards, committed);
+    await revert(ctx, bucketId, key, rec, state, prevShards, committed, extra);
     throw new ObjectLayerError('WriteQuorum', `only ${count} drives committed ${key} (need ${quorum})`);
   }
   return { rec, state, lacking: count < set.size };
@@ -74,6 +80,7 @@ async function revert(
   state: ObjectState,
   prevShards: (Buffer | undefined)[],
   committed: boolean[],
+  extra: ExtraOps | undefined,
 ): Promise<void> {
   const okey = objectKey(bucketId, key);
   await ctx.set.commit((d) => {
@@ -88,6 +95,8 @@ async function revert(
     } else {
       ops.push({ op: 'del', table: 'objects', key: okey });
     }
+    // Last, so what they put back (a ref the version's dir had before, say) stands.
+    if (extra) ops.push(...extra.undo(d));
     return ops;
   });
 }

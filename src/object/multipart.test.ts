@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { checksumBase64, compositeChecksum } from '../util/checksum.js';
@@ -353,4 +354,40 @@ test('an upload without an algorithm reports the CRC64NVME of the whole object o
   });
   assert.equal((await ol.getObjectInfo('b', 'plain')).checksum, undefined);
   await ol.close();
+});
+
+test('a Complete that fails on write quorum takes itself back: the upload, its parts and their data stay', async () => {
+  const { ol, drives } = await setup();
+  const data = pattern(1000, 4);
+  let reopened: ObjectLayer | undefined;
+  try {
+    const id = await ol.createMultipartUpload('b', 'mp', { metadata: {} });
+    const part = await uploadPart(ol, 'mp', id, 1, data);
+    // Two dead disks: drives 0 and 1 commit the completion, then revert it.
+    for (const d of drives.slice(2)) {
+      await rm(d, { recursive: true, force: true });
+      await writeFile(d, 'this drive has failed\n');
+    }
+    await assert.rejects(
+      ol.completeMultipartUpload('b', 'mp', id, [{ partNumber: 1, etag: part.etag }], {}),
+      isKind('WriteQuorum'),
+    );
+    await assert.rejects(ol.getObjectInfo('b', 'mp'), isKind('NoSuchKey'));
+    const listed = await ol.listParts('b', 'mp', id, { maxParts: 10, partNumberMarker: 0 });
+    assert.deepEqual(
+      listed.parts.map((p) => [p.partNumber, p.etag]),
+      [[1, part.etag]],
+    );
+    await ol.close();
+    // A restart sweeps data dirs no ref names: the upload's must still be named.
+    const before = await filesUnder(join(drives[0] as string, 'data'));
+    assert.equal(before.length, 1);
+    reopened = await openObjectLayer({ drives, parity: 2, logger: () => {} });
+    await reopened.close();
+    reopened = undefined;
+    assert.deepEqual(await filesUnder(join(drives[0] as string, 'data')), before);
+  } finally {
+    await ol.close().catch(() => {});
+    await reopened?.close();
+  }
 });

@@ -6,7 +6,7 @@ import { randomId } from '../erasure/erasure-set.js';
 import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { createBodyHasher } from './body-hasher.js';
-import { afterCommit, commitVersionLocked } from './commit-version.js';
+import { afterCommit, commitVersionLocked, type ExtraOps } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
 import { type DataOwner, type LayerContext, translateError } from './layer-context.js';
@@ -307,11 +307,25 @@ export class MultipartOps {
       }
       const used = new Set(chosen.map((s) => s.n));
       unused = [...stored.values()].filter((s) => !used.has(s.n));
-      const partKeys = [...stored.keys()].map((n) => partKey(uploadId, n));
-      const extra = (): MetaOp[] => [
-        { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
-        ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
-      ];
+      const upKey = uploadKey(b.id, key, uploadId);
+      const partEntries = [...stored.values()].map((p) => ({
+        key: partKey(uploadId, p.n),
+        value: Buffer.from(JSON.stringify(p)),
+      }));
+      const owner: DataOwner = { bucketId: b.id, key, uploadId };
+      // A completion that fails on write quorum is taken back whole: the upload, its parts, and
+      // its data dir's ref, so the client can retry the Complete.
+      const extra: ExtraOps = {
+        apply: () => [
+          { op: 'del', table: 'uploads', key: upKey },
+          ...partEntries.map((p): MetaOp => ({ op: 'del', table: 'parts', key: p.key })),
+        ],
+        undo: () => [
+          { op: 'put', table: 'uploads', key: upKey, value: Buffer.from(JSON.stringify(u)) },
+          ...partEntries.map((p): MetaOp => ({ op: 'put', table: 'parts', key: p.key, value: p.value })),
+          { op: 'put', table: 'refs', key: idKey(u.dataId), value: Buffer.from(JSON.stringify(owner)) },
+        ],
+      };
       return commitVersionLocked(this.ctx, b.id, key, rec, undefined, opts, extra);
     });
     await afterCommit(this.ctx, bucket, key, b.id, res);
