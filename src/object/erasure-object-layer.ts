@@ -39,7 +39,6 @@ import type {
   PartInfo,
   PutObjectOptions,
   PutPartOptions,
-  ReadObjectOptions,
 } from './object-layer.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody } from './receive-body.js';
@@ -268,14 +267,8 @@ export class ErasureObjectLayer implements ObjectLayer {
     return res.rec;
   }
 
-  async getObjectInfo(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectInfo> {
+  async getObjectInfo(bucket: string, key: string): Promise<ObjectInfo> {
     const { rec } = await this.current(bucket, key);
-    const n = opts?.partNumber;
-    if (n !== undefined && !rec.parts.some((p) => p.n === n))
-      throw new ObjectLayerError(
-        'InvalidRange',
-        `part ${n} does not exist (the object has ${rec.parts.length})`,
-      );
     return this.ctx.toInfo(bucket, key, rec);
   }
 
@@ -308,37 +301,23 @@ export class ErasureObjectLayer implements ObjectLayer {
     return data === undefined ? { bucketId: b.id, rec } : { bucketId: b.id, rec, data };
   }
 
-  async openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader> {
+  async openObject(bucket: string, key: string): Promise<ObjectReader> {
     const { bucketId, rec, data } = await this.current(bucket, key, true);
     const b = { id: bucketId };
-    let partOffset = 0;
-    let partSize = rec.size;
     const reader: ObjectReader = {
       info: this.ctx.toInfo(bucket, key, rec),
       read: () => Readable.from([]),
       openRead: async (range) => reader.read(range),
     };
-    if (opts?.partNumber !== undefined) {
-      const n = opts.partNumber;
-      const idx = rec.parts.findIndex((p) => p.n === n);
-      if (!Number.isInteger(n) || n < 1 || idx < 0)
-        throw new ObjectLayerError(
-          'InvalidRange',
-          `part ${n} does not exist (the object has ${rec.parts.length})`,
-        );
-      for (let i = 0; i < idx; i++) partOffset += (rec.parts[i] as { size: number }).size;
-      partSize = (rec.parts[idx] as { size: number }).size;
-      reader.partRange = { start: partOffset, end: partOffset + partSize - 1 };
-    }
-    /** First and last byte (inclusive, in the whole object) that `range` of the part names. */
+    /** First and last byte (inclusive) that `range` names: the whole object without one. */
     const bounds = (range: ByteRange | undefined): [number, number] => {
-      if (!range) return [partOffset, partOffset + partSize - 1];
-      if (!(range.start >= 0 && range.start <= range.end && range.end < partSize))
+      if (!range) return [0, rec.size - 1];
+      if (!(range.start >= 0 && range.start <= range.end && range.end < rec.size))
         throw new ObjectLayerError(
           'InvalidRange',
-          `range ${range.start}-${range.end} outside 0-${partSize - 1}`,
+          `range ${range.start}-${range.end} outside 0-${rec.size - 1}`,
         );
-      return [partOffset + range.start, partOffset + range.end];
+      return [range.start, range.end];
     };
 
     if (data !== undefined) {

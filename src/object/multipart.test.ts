@@ -7,7 +7,7 @@ import { checksumBase64, compositeChecksum } from '../util/checksum.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { ObjectLayer } from './object-layer.js';
-import { bodyOf, drivePaths, filesUnder, get, pattern, readAll, tempRoot } from './test-support.js';
+import { bodyOf, drivePaths, filesUnder, get, pattern, tempRoot } from './test-support.js';
 
 const MiB = 1024 * 1024;
 const tmp = await tempRoot();
@@ -73,11 +73,9 @@ test('a completed upload reads back as the concatenation, with the multipart ETa
   const start = 5 * MiB - 10;
   const end = 10 * MiB + 20;
   assert.ok((await get(ol, 'b', 'mp', { start, end })).equals(whole.subarray(start, end + 1)));
-  const part2 = await ol.openObject('b', 'mp', { partNumber: 2 });
-  assert.deepEqual(part2.partRange, { start: p1.length, end: p1.length + p2.length - 1 });
-  assert.ok((await readAll(part2.read())).equals(p2));
-  assert.ok((await readAll(part2.read({ start: 1, end: 10 }))).equals(p2.subarray(1, 11)));
-  await assert.rejects(ol.openObject('b', 'mp', { partNumber: 4 }), isKind('InvalidRange'));
+  // Part 2 is where the sizes in `parts` put it (GET ?partNumber= reads it as this range).
+  const part2 = { start: p1.length, end: p1.length + p2.length - 1 };
+  assert.ok((await get(ol, 'b', 'mp', part2)).equals(p2));
   assert.equal((await ol.getObjectInfo('b', 'mp')).metadata['content-type'], 'a/b');
   // the replaced part 1 and nothing else is gone: exactly 3 part files per drive
   for (const d of drives) assert.equal((await filesUnder(join(d, 'data'))).length, 3);

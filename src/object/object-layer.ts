@@ -15,12 +15,12 @@ export interface ObjectLayer {
   // ---- objects ----
   /** Streams `body` into storage; the object becomes visible atomically when this resolves. */
   putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo>;
-  getObjectInfo(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectInfo>;
+  getObjectInfo(bucket: string, key: string): Promise<ObjectInfo>;
   /**
    * Opens a consistent view of one object version: `info` and `read` refer to the same stored data,
    * so conditions checked against `info` hold for the bytes `read` returns.
    */
-  openObject(bucket: string, key: string, opts?: ReadObjectOptions): Promise<ObjectReader>;
+  openObject(bucket: string, key: string): Promise<ObjectReader>;
   /** Idempotent: deleting a missing key succeeds (S3 semantics). Throws NoSuchBucket. */
   deleteObject(bucket: string, key: string): Promise<void>;
   listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult>;
@@ -102,18 +102,8 @@ export interface ByteRange {
   end: number;
 }
 
-export interface ReadObjectOptions {
-  /** 1-based part of a multipart object; a single-part object has exactly part 1. */
-  partNumber?: number;
-}
-
 export interface ObjectReader {
   info: ObjectInfo;
-  /**
-   * Present when opened with `partNumber`: where that part's bytes sit in the whole object
-   * (for Content-Range). `read()` then returns that part, and a `range` is relative to the part.
-   */
-  partRange?: ByteRange;
   /** Bytes of the version `info` describes; the whole object when `range` is absent. */
   read(range?: ByteRange): Readable;
   /**
