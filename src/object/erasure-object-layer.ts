@@ -12,6 +12,7 @@ import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
 import { bucketKey, inlineDataId, objectKey } from './index-keys.js';
 import {
+  type BucketRecord,
   bucketLockName,
   LayerContext,
   type ObjectState,
@@ -169,21 +170,28 @@ export class ErasureObjectLayer implements ObjectLayer {
     return { name: bucket, created: new Date(rec.created) };
   }
 
+  /**
+   * The buckets read quorum of drives hold (one record, same id): a record left on a drive that
+   * missed a delete, or by a create that failed, is not listed (the heal sweep drops it).
+   */
   async listBuckets(): Promise<BucketInfo[]> {
     const scans = await this.ctx.set.each((d) =>
       d.metaScan('buckets', { start: Buffer.alloc(0), limit: 1_000_000 }),
     );
-    const byName = new Map<string, BucketInfo>();
+    const votes = new Map<string, { info: BucketInfo; count: number }>();
     for (const s of scans) {
       if (!s.ok) continue;
       for (const e of s.value) {
         const name = e.key.toString('utf8');
-        if (byName.has(name)) continue;
-        const rec = JSON.parse(e.value.toString('utf8')) as { created: number };
-        byName.set(name, { name, created: new Date(rec.created) });
+        const rec = JSON.parse(e.value.toString('utf8')) as BucketRecord;
+        const vote = `${rec.id}/${name}`;
+        const v = votes.get(vote);
+        if (v) v.count++;
+        else votes.set(vote, { info: { name, created: new Date(rec.created) }, count: 1 });
       }
     }
-    return [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    const listed = [...votes.values()].filter((v) => v.count >= this.ctx.metaReadQuorum).map((v) => v.info);
+    return listed.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   async deleteBucket(bucket: string): Promise<void> {

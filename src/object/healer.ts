@@ -3,7 +3,7 @@ import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasu
 import { randomId, verifyShards } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
-import { type LayerContext, objectLockName } from './layer-context.js';
+import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import { mergedScan } from './merged-scan.js';
 
 /**
@@ -68,7 +68,12 @@ export class Healer {
         const names = new Set<string>();
         for (const s of buckets) if (s.ok) for (const e of s.value) names.add(e.key.toString('utf8'));
         for (const bucket of names) {
-          const b = await this.ctx.bucket(bucket);
+          // Settled afresh, not from the cache: the record goes to drives that lack it, and one
+          // that survives on a drive which missed the bucket's delete is dropped.
+          const b = await this.ctx.locks.with(bucketLockName(bucket), true, () =>
+            this.ctx.settleBucket(bucket, true),
+          );
+          if (!b) continue;
           let start = objectKey(b.id, '');
           let exclusive = false;
           const end = prefixEnd(Buffer.from(b.id)) as Buffer;

@@ -125,32 +125,57 @@ export class LayerContext {
   }
 
   async bucket(name: string): Promise<BucketRecord> {
-    const cached = this.buckets.get(name);
-    if (cached) return cached;
-    const res = await this.set.readAll('buckets', bucketKey(name));
+    const rec = this.buckets.get(name) ?? (await this.settleBucket(name, false));
+    if (!rec) throw new ObjectLayerError('NoSuchBucket', `bucket ${name} does not exist`);
+    return rec;
+  }
+
+  /**
+   * Reads bucket `name` on every drive and decides whether it exists. It does when read quorum of
+   * drives hold one record: drives that answer without it get it written (a replaced drive, or one
+   * that was away when the bucket was made). It does not when read quorum of drives answer without
+   * any record: a record on the others is dangling (a delete, or a failed create, that they missed)
+   * and, with `dropDangling` (the heal sweep, under the bucket's lock), is deleted there. Otherwise
+   * too few drives answered to decide: ReadQuorum.
+   */
+  async settleBucket(name: string, dropDangling: boolean): Promise<BucketRecord | undefined> {
+    const key = bucketKey(name);
+    const res = await this.set.readAll('buckets', key);
     const votes = new Map<string, { rec: BucketRecord; drives: number[] }>();
+    let answered = 0;
+    const holders = new Set<number>();
     res.forEach((r, d) => {
-      if (!r.ok || !r.value) return;
+      if (!r.ok) return;
+      answered++;
+      if (!r.value) return;
+      holders.add(d);
       const rec = JSON.parse(r.value.toString('utf8')) as BucketRecord;
       const v = votes.get(rec.id);
       if (v) v.drives.push(d);
       else votes.set(rec.id, { rec, drives: [d] });
     });
     const best = [...votes.values()].sort((a, b) => b.drives.length - a.drives.length)[0];
-    if (!best) throw new ObjectLayerError('NoSuchBucket', `bucket ${name} does not exist`);
-    if (best.drives.length < this.metaReadQuorum) {
-      throw new ObjectLayerError('ReadQuorum', `bucket ${name} is on ${best.drives.length} drives only`);
+    const quorum = this.metaReadQuorum;
+    if (best && best.drives.length >= quorum) {
+      const value = Buffer.from(JSON.stringify(best.rec));
+      const missing = res.map((r, d) => r.ok && !best.drives.includes(d));
+      if (missing.some(Boolean))
+        await this.set.commit((d) =>
+          missing[d] ? [{ op: 'put', table: 'buckets', key, value }] : undefined,
+        );
+      this.buckets.set(name, best.rec);
+      return best.rec;
     }
-    // Cheap heal: write the bucket record to drives that lack it (a replaced drive).
-    const value = Buffer.from(JSON.stringify(best.rec));
-    const missing = res.map((r, d) => r.ok && !best.drives.includes(d));
-    if (missing.some(Boolean)) {
-      await this.set.commit((d) =>
-        missing[d] ? [{ op: 'put', table: 'buckets', key: bucketKey(name), value }] : undefined,
-      );
+    if (answered - holders.size >= quorum) {
+      if (dropDangling && holders.size > 0) {
+        await this.set.commit((d) => (holders.has(d) ? [{ op: 'del', table: 'buckets', key }] : undefined));
+        this.log(`bucket ${name}: dropped its dangling record on ${holders.size} drive(s)`);
+      }
+      return undefined;
     }
-    this.buckets.set(name, best.rec);
-    return best.rec;
+    if (!best)
+      throw new ObjectLayerError('ReadQuorum', `only ${answered} drives answered for bucket ${name}`);
+    throw new ObjectLayerError('ReadQuorum', `bucket ${name} is on ${best.drives.length} drives only`);
   }
 
   rememberBucket(name: string, rec: BucketRecord | undefined): void {

@@ -9,9 +9,12 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
+  HeadBucketCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -292,6 +295,39 @@ describe('erasure faults on 4 drives with parity 2', () => {
       await assertAllExact(client, objects, `with drive 2 back (${comeback}) and drives 3 and 4 gone`);
     });
   }
+
+  test('a drive that was away when one bucket was made and another deleted gets both right when it comes back', async () => {
+    const { cairn, client } = await freshServer();
+    await cairn.restart();
+    await client.send(new CreateBucketCommand({ Bucket: 'deleted-while-away' }));
+    const drive = cairn.driveDirs[1]!;
+    await rename(drive, `${drive}.unplugged`);
+    await client.send(new CreateBucketCommand({ Bucket: 'made-while-away' }));
+    const body = randomBytes(5000);
+    await client.send(new PutObjectCommand({ Bucket: 'made-while-away', Key: 'k', Body: body }));
+    await client.send(new DeleteBucketCommand({ Bucket: 'deleted-while-away' }));
+    await rename(`${drive}.unplugged`, drive);
+    const done = cairn.output().split('heal sweep done').length;
+    const deadline = Date.now() + 30_000;
+    while (cairn.output().split('heal sweep done').length === done) {
+      assert.ok(Date.now() < deadline, `drive 2 was not put back and healed in 30 s:\n${logTail(cairn)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Only drives 1 and 2 left, and a restart forgets every cached bucket: drive 2 must now hold
+    // the new bucket's record and no longer the deleted one's.
+    await killDrive(cairn.driveDirs[2]!);
+    await killDrive(cairn.driveDirs[3]!);
+    await cairn.restart();
+    const got = await client.send(new GetObjectCommand({ Bucket: 'made-while-away', Key: 'k' }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(body));
+    const gone = await client.send(new HeadBucketCommand({ Bucket: 'deleted-while-away' })).then(
+      () => 'exists',
+      (err: unknown) => `${s3ErrorOf(err).status}`,
+    );
+    assert.equal(gone, '404', `HEAD of the bucket deleted while drive 2 was away:\n${logTail(cairn)}`);
+    const names = (await client.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    assert.deepEqual(names, [BUCKET, 'made-while-away']);
+  });
 
   test('shard files deleted on three drives: GET of a multi-MiB object answers a 5xx S3 error', async () => {
     const { cairn, client, objects } = await freshServer();
