@@ -417,12 +417,13 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   async deleteObject(bucket: string, key: string): Promise<void> {
     const b = await this.ctx.bucket(bucket);
-    let state: ObjectState = { perDrive: [], agree: [] };
+    let state: ObjectState = { perDrive: [], agree: [], answered: 0 };
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll('objects', objectKey(b.id, key));
       state = {
         perDrive: res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined)),
         agree: [],
+        answered: res.filter((r) => r.ok).length,
       };
       if (!state.perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);

@@ -1,4 +1,4 @@
-import type { ShardWriter } from '../drive/drive.js';
+import type { MetaOp, ShardWriter } from '../drive/drive.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasure-encode.js';
 import { randomId, verifyShards } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
@@ -99,6 +99,33 @@ export class Healer {
   }
 
   /**
+   * Deletes a key's dangling records (see `pickVersion` in layer-context.ts): held by fewer drives
+   * than their data shards while at least that many answer without any, they could never be read
+   * back. Decided again under the key's write lock, so no commit is half-seen.
+   */
+  private async dropDangling(bucket: string, bucketId: string, key: string): Promise<void> {
+    const { ctx } = this;
+    const dropped = await ctx.locks.with(objectLockName(bucket, key), true, async () => {
+      // objectState reads a key whose records are all dangling as absent (and throws when it cannot tell).
+      const state = await ctx.objectState(bucketId, key);
+      if (state.current || !state.perDrive.some(Boolean)) return undefined;
+      // A multipart version shares its data id (dir and ref) with the upload it completed, which a
+      // failed Complete puts back: only its record goes. The startup sweep removes a dir no ref names.
+      await ctx.set.commit((d) => {
+        const rec = state.perDrive[d];
+        if (!rec) return undefined;
+        const ops: MetaOp[] = [{ op: 'del', table: 'objects', key: objectKey(bucketId, key) }];
+        if (!rec.multipart) ops.push(...ctx.dropVersionOps(rec));
+        return ops;
+      });
+      return state.perDrive.filter((rec) => !rec?.multipart);
+    });
+    if (dropped === undefined) return;
+    await ctx.deleteVersionsData(bucketId, dropped);
+    ctx.log(`${bucket}/${key}: dropped a version left on too few drives to be read`);
+  }
+
+  /**
    * Heals one object onto drives lacking its current version, `damaged` drives, and (when `deep`)
    * drives where a full read of their shards finds a missing, short or corrupt block.
    */
@@ -108,7 +135,10 @@ export class Healer {
     const b = await ctx.bucket(bucket);
     const state = await ctx.locks.with(objectLockName(bucket, key), false, () => ctx.objectState(b.id, key));
     const rec = state.current;
-    if (!rec) return;
+    if (!rec) {
+      if (state.perDrive.some(Boolean)) await this.dropDangling(bucket, b.id, key);
+      return;
+    }
     const targets = set.drives.map((d, i) => d !== undefined && (!state.agree[i] || damaged.includes(i)));
     if (deep) {
       const checks = await Promise.all(

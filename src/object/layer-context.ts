@@ -29,6 +29,8 @@ export interface ObjectState {
   current?: ObjectRecord;
   /** Drives holding `current`. */
   agree: boolean[];
+  /** Drives that answered the read (with a record or without one). */
+  answered: number;
 }
 
 function tryDecode(value: Buffer): ObjectRecord | undefined {
@@ -57,11 +59,33 @@ function decodeRecords(values: (Buffer | undefined)[]): (ObjectRecord | undefine
 }
 
 /** The version read quorum agrees on among `perDrive`, and whether an online drive lacks it. */
+/**
+ * The version read quorum agrees on (`pickRecord`), except that a key whose records are dangling
+ * reads as absent rather than failing on read quorum: its records are on fewer drives than their
+ * data shards, while at least that many drives answered without any. That is what a delete or an
+ * overwrite leaves on drives that were away, or a write that failed; none of it can be read back.
+ */
+function pickVersion(
+  perDrive: (ObjectRecord | undefined)[],
+  answered: number,
+): ReturnType<typeof pickRecord<ObjectRecord>> {
+  try {
+    return pickRecord(perDrive);
+  } catch (err) {
+    if (!(err instanceof ErasureReadQuorum)) throw err;
+    const held = perDrive.filter((r): r is ObjectRecord => r !== undefined);
+    const data = Math.max(...held.map((r) => r.layout.data));
+    if (answered - held.length >= data) return undefined;
+    throw err;
+  }
+}
+
 function decided(
   perDrive: (ObjectRecord | undefined)[],
+  answered: number,
   set: ErasureSet,
 ): { current?: ObjectRecord; lagging: boolean } {
-  const picked = pickRecord(perDrive);
+  const picked = pickVersion(perDrive, answered);
   if (!picked) return { lagging: false };
   return { current: picked.record, lagging: picked.agree.some((a, d) => !a && set.drives[d] !== undefined) };
 }
@@ -187,9 +211,10 @@ export class LayerContext {
   async objectState(bucketId: string, key: string): Promise<ObjectState> {
     const res = await this.set.readAll('objects', objectKey(bucketId, key));
     const perDrive = decodeRecords(res.map((r) => (r.ok ? r.value : undefined)));
-    const picked = pickRecord(perDrive);
-    if (!picked) return { perDrive, agree: perDrive.map(() => false) };
-    return { perDrive, current: picked.record, agree: picked.agree };
+    const answered = res.filter((r) => r.ok).length;
+    const picked = pickVersion(perDrive, answered);
+    if (!picked) return { perDrive, agree: perDrive.map(() => false), answered };
+    return { perDrive, current: picked.record, agree: picked.agree, answered };
   }
 
   /**
@@ -227,15 +252,12 @@ export class LayerContext {
       if (rec && rec.layout.data === data) return { current: rec, lagging: false };
       // Undecided: read the rest and decide on every drive, as objectState does.
       const rest = await set.each(async (d, i) => (ask.has(i) ? undefined : d.metaGet('objects', okey)));
-      const perDrive = decodeRecords(
-        rest.map((r, i) => {
-          const got = ask.has(i) ? first[i] : r;
-          return got?.ok ? got.value : undefined;
-        }),
-      );
-      return decided(perDrive, set);
+      const all = rest.map((r, i) => (ask.has(i) ? first[i] : r));
+      const perDrive = decodeRecords(all.map((got) => (got?.ok ? got.value : undefined)));
+      return decided(perDrive, all.filter((got) => got?.ok).length, set);
     }
-    return decided((await this.objectState(bucketId, key)).perDrive, set);
+    const state = await this.objectState(bucketId, key);
+    return decided(state.perDrive, state.answered, set);
   }
 
   /**

@@ -109,3 +109,26 @@ test('a version on fewer drives than read quorum is never returned, first asked 
     await ol.close();
   }
 });
+
+test('a key deleted while a drive was away reads as absent there, not as a read-quorum failure', async () => {
+  let { drives, ol } = await openSet('dangling');
+  await ol.makeBucket('b');
+  await put(ol, 'b', 'k', Buffer.from('deleted later'));
+  await ol.close();
+  const [record] = await recordsOn(drives.slice(2, 3), 'k');
+  ({ ol } = await openSet('dangling'));
+  await ol.deleteObject('b', 'k');
+  await ol.close();
+  // Drive 3 still holds the record (as if it had been offline during the delete).
+  await putRecord(drives[2] as string, 'k', record as Buffer);
+  ({ ol } = await openSet('dangling'));
+  try {
+    for (let i = 0; i < 4; i++)
+      await assert.rejects(
+        ol.getObjectInfo('b', 'k'),
+        (err: Error & { kind?: string }) => err.kind === 'NoSuchKey',
+      );
+  } finally {
+    await ol.close();
+  }
+});

@@ -10,6 +10,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadBucketCommand,
@@ -296,16 +297,23 @@ describe('erasure faults on 4 drives with parity 2', () => {
     });
   }
 
-  test('a drive that was away when one bucket was made and another deleted gets both right when it comes back', async () => {
+  test('a drive that was away while a bucket was made, another deleted and objects deleted gets all of it right when it comes back', async () => {
     const { cairn, client } = await freshServer();
     await cairn.restart();
     await client.send(new CreateBucketCommand({ Bucket: 'deleted-while-away' }));
+    for (const [key, size] of [
+      ['gone/inline', 100],
+      ['gone/file', 300 * KiB],
+    ] as const)
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: randomBytes(size) }));
     const drive = cairn.driveDirs[1]!;
     await rename(drive, `${drive}.unplugged`);
     await client.send(new CreateBucketCommand({ Bucket: 'made-while-away' }));
     const body = randomBytes(5000);
     await client.send(new PutObjectCommand({ Bucket: 'made-while-away', Key: 'k', Body: body }));
     await client.send(new DeleteBucketCommand({ Bucket: 'deleted-while-away' }));
+    for (const key of ['gone/inline', 'gone/file'])
+      await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
     await rename(`${drive}.unplugged`, drive);
     const done = cairn.output().split('heal sweep done').length;
     const deadline = Date.now() + 30_000;
@@ -313,8 +321,13 @@ describe('erasure faults on 4 drives with parity 2', () => {
       assert.ok(Date.now() < deadline, `drive 2 was not put back and healed in 30 s:\n${logTail(cairn)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The objects deleted while it was away are gone from drive 2 too: it holds the shard files
+    // drive 1 holds, no more (drive 1 never missed a write).
+    const names = async (d: string) => (await shardFiles(d)).map((f) => f.path.slice(d.length));
+    assert.deepEqual(await names(drive), await names(cairn.driveDirs[0]!), logTail(cairn));
     // Only drives 1 and 2 left, and a restart forgets every cached bucket: drive 2 must now hold
     // the new bucket's record and no longer the deleted one's.
+    await cairn.stop({ keepDrives: true });
     await killDrive(cairn.driveDirs[2]!);
     await killDrive(cairn.driveDirs[3]!);
     await cairn.restart();
@@ -325,8 +338,8 @@ describe('erasure faults on 4 drives with parity 2', () => {
       (err: unknown) => `${s3ErrorOf(err).status}`,
     );
     assert.equal(gone, '404', `HEAD of the bucket deleted while drive 2 was away:\n${logTail(cairn)}`);
-    const names = (await client.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
-    assert.deepEqual(names, [BUCKET, 'made-while-away']);
+    const buckets = (await client.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    assert.deepEqual(buckets, [BUCKET, 'made-while-away']);
   });
 
   test('shard files deleted on three drives: GET of a multi-MiB object answers a 5xx S3 error', async () => {
