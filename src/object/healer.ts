@@ -70,9 +70,12 @@ export class Healer {
         for (const bucket of names) {
           // Settled afresh, not from the cache: the record goes to drives that lack it, and one
           // that survives on a drive which missed the bucket's delete is dropped.
-          const b = await this.ctx.locks.with(bucketLockName(bucket), true, () =>
-            this.ctx.settleBucket(bucket, true),
-          );
+          const b = await this.ctx.locks
+            .with(bucketLockName(bucket), true, () => this.ctx.settleBucket(bucket, true))
+            .catch((err) => {
+              this.ctx.log(`heal of bucket ${bucket} skipped: ${(err as Error).message}`);
+              return undefined;
+            });
           if (!b) continue;
           let start = objectKey(b.id, '');
           let exclusive = false;

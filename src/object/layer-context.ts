@@ -58,7 +58,6 @@ function decodeRecords(values: (Buffer | undefined)[]): (ObjectRecord | undefine
   });
 }
 
-/** The version read quorum agrees on among `perDrive`, and whether an online drive lacks it. */
 /**
  * The version read quorum agrees on (`pickRecord`), except that a key whose records are dangling
  * reads as absent rather than failing on read quorum: its records are on fewer drives than their
@@ -80,6 +79,7 @@ function pickVersion(
   }
 }
 
+/** The version read quorum agrees on among `perDrive`, and whether an online drive lacks it. */
 function decided(
   perDrive: (ObjectRecord | undefined)[],
   answered: number,
