@@ -85,10 +85,7 @@ async function revert(
   const okey = objectKey(bucketId, key);
   await ctx.set.commit((d) => {
     if (!committed[d]) return undefined;
-    const ops: MetaOp[] = [
-      { op: 'del', table: 'refs', key: idKey(rec.dataId) },
-      { op: 'del', table: 'inline', key: idKey(rec.dataId) },
-    ];
+    const ops = ctx.dropVersionOps(rec);
     const prev = state.perDrive[d];
     if (prev) {
       ops.push(...ctx.putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));

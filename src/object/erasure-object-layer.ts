@@ -15,7 +15,6 @@ import {
   type BucketRecord,
   bucketLockName,
   LayerContext,
-  type ObjectState,
   objectLockName,
   translateError,
 } from './layer-context.js';
@@ -417,27 +416,23 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   async deleteObject(bucket: string, key: string): Promise<void> {
     const b = await this.ctx.bucket(bucket);
-    let state: ObjectState = { perDrive: [], agree: [], answered: 0 };
+    let perDrive: (ObjectRecord | undefined)[] = [];
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll('objects', objectKey(b.id, key));
-      state = {
-        perDrive: res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined)),
-        agree: [],
-        answered: res.filter((r) => r.ok).length,
-      };
-      if (!state.perDrive.some(Boolean)) return;
+      perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
+      if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
       const ok = await this.ctx.set.commit((d) => {
-        const prev = state.perDrive[d];
+        const prev = perDrive[d];
         if (!prev) return undefined;
         return [{ op: 'del', table: 'objects', key: okey }, ...this.ctx.dropVersionOps(prev)];
       });
-      const failed = ok.filter((c, d) => !c && state.perDrive[d]).length;
+      const failed = ok.filter((c, d) => !c && perDrive[d]).length;
       const online = this.ctx.set.drives.filter(Boolean).length;
       if (online - failed < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
     });
-    await this.ctx.deleteVersionsData(b.id, state.perDrive);
+    await this.ctx.deleteVersionsData(b.id, perDrive);
   }
 
   listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {

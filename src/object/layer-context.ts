@@ -23,6 +23,11 @@ export interface DataOwner {
   uploadId?: string;
 }
 
+/** The op that records `owner` as the owner of the data dir `dataId` (read by the drive's sweep). */
+export function putRefOp(dataId: string, owner: DataOwner): MetaOp {
+  return { op: 'put', table: 'refs', key: idKey(dataId), value: Buffer.from(JSON.stringify(owner)) };
+}
+
 /** The per-drive view of one object key, and the version quorum agreed on. */
 export interface ObjectState {
   perDrive: (ObjectRecord | undefined)[];
@@ -166,19 +171,16 @@ export class LayerContext {
     const key = bucketKey(name);
     const res = await this.set.readAll('buckets', key);
     const votes = new Map<string, { rec: BucketRecord; drives: number[] }>();
-    let answered = 0;
-    const holders = new Set<number>();
     res.forEach((r, d) => {
-      if (!r.ok) return;
-      answered++;
-      if (!r.value) return;
-      holders.add(d);
+      if (!r.ok || !r.value) return;
       const rec = JSON.parse(r.value.toString('utf8')) as BucketRecord;
       const v = votes.get(rec.id);
       if (v) v.drives.push(d);
       else votes.set(rec.id, { rec, drives: [d] });
     });
     const best = [...votes.values()].sort((a, b) => b.drives.length - a.drives.length)[0];
+    const answered = res.filter((r) => r.ok).length;
+    const holders = new Set([...votes.values()].flatMap((v) => v.drives));
     const quorum = this.metaReadQuorum;
     if (best && best.drives.length >= quorum) {
       const value = Buffer.from(JSON.stringify(best.rec));
@@ -272,13 +274,7 @@ export class LayerContext {
       if (shard && shard.length > 0)
         ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
     } else {
-      const owner: DataOwner = { bucketId, key };
-      ops.push({
-        op: 'put',
-        table: 'refs',
-        key: idKey(rec.dataId),
-        value: Buffer.from(JSON.stringify(owner)),
-      });
+      ops.push(putRefOp(rec.dataId, { bucketId, key }));
     }
     return ops;
   }

@@ -9,7 +9,7 @@ import { createBodyHasher } from './body-hasher.js';
 import { afterCommit, commitVersionLocked, type ExtraOps } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
-import { type DataOwner, type LayerContext, translateError } from './layer-context.js';
+import { type DataOwner, type LayerContext, putRefOp, translateError } from './layer-context.js';
 import { compareKeys } from './listing.js';
 import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
 import { DEFAULT_ALGORITHM, defaultChecksum, objectChecksum } from './multipart-checksum.js';
@@ -120,7 +120,7 @@ export class MultipartOps {
         key: uploadKey(b.id, key, rec.uploadId),
         value: Buffer.from(JSON.stringify(rec)),
       },
-      { op: 'put', table: 'refs', key: idKey(rec.dataId), value: Buffer.from(JSON.stringify(owner)) },
+      putRefOp(rec.dataId, owner),
     ]);
     if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
       await this.ctx.set.commit((d) =>
@@ -308,22 +308,26 @@ export class MultipartOps {
       const used = new Set(chosen.map((s) => s.n));
       unused = [...stored.values()].filter((s) => !used.has(s.n));
       const upKey = uploadKey(b.id, key, uploadId);
-      const partEntries = [...stored.values()].map((p) => ({
-        key: partKey(uploadId, p.n),
-        value: Buffer.from(JSON.stringify(p)),
-      }));
-      const owner: DataOwner = { bucketId: b.id, key, uploadId };
       // A completion that fails on write quorum is taken back whole: the upload, its parts, and
-      // its data dir's ref, so the client can retry the Complete.
+      // its data dir's ref, so the client can retry the Complete. Only then are they encoded.
       const extra: ExtraOps = {
         apply: () => [
           { op: 'del', table: 'uploads', key: upKey },
-          ...partEntries.map((p): MetaOp => ({ op: 'del', table: 'parts', key: p.key })),
+          ...[...stored.keys()].map(
+            (n): MetaOp => ({ op: 'del', table: 'parts', key: partKey(uploadId, n) }),
+          ),
         ],
         undo: () => [
           { op: 'put', table: 'uploads', key: upKey, value: Buffer.from(JSON.stringify(u)) },
-          ...partEntries.map((p): MetaOp => ({ op: 'put', table: 'parts', key: p.key, value: p.value })),
-          { op: 'put', table: 'refs', key: idKey(u.dataId), value: Buffer.from(JSON.stringify(owner)) },
+          ...[...stored.values()].map(
+            (p): MetaOp => ({
+              op: 'put',
+              table: 'parts',
+              key: partKey(uploadId, p.n),
+              value: Buffer.from(JSON.stringify(p)),
+            }),
+          ),
+          putRefOp(u.dataId, { bucketId: b.id, key, uploadId }),
         ],
       };
       return commitVersionLocked(this.ctx, b.id, key, rec, undefined, opts, extra);
