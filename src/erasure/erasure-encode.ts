@@ -180,7 +180,7 @@ export async function encodeStream(
       while (off < chunk.length) {
         current ??= await nextBlock();
         const n = Math.min(layout.blockSize - fill, chunk.length - off);
-        chunk.copy(current.data, fill, off, off + n);
+        copyInto(current.data, fill, chunk, off, n);
         fill += n;
         off += n;
         if (fill === layout.blockSize) submit(fill);
@@ -200,6 +200,19 @@ export async function encodeStream(
     for (const b of all) if (shared) blockPool.give(b.mem, b.extra);
   }
   return { size, failed } satisfies EncodeResult;
+}
+
+/**
+ * Copies `n` bytes of `src` from `srcOffset` into `dst` at `dstOffset`. Into shared memory,
+ * Buffer#copy goes through V8's relaxed-atomic copy (every word a separate access, as another
+ * thread may read the buffer); Buffer#fill with a source exactly as long as the range is one plain
+ * memcpy in Node's C++. Measured on a 256 MiB PUT on /dev/shm: the relaxed copy was 9 % of the
+ * server's CPU samples.
+ */
+function copyInto(dst: Buffer, dstOffset: number, src: Buffer, srcOffset: number, n: number): void {
+  if (dst.buffer instanceof SharedArrayBuffer)
+    dst.fill(src.subarray(srcOffset, srcOffset + n), dstOffset, dstOffset + n);
+  else src.copy(dst, dstOffset, srcOffset, srcOffset + n);
 }
 
 /**
