@@ -20,6 +20,16 @@ export const SYS_DIR = '.cairn.sys';
 const TABLES: readonly MetaTable[] = ['buckets', 'objects', 'uploads', 'parts', 'inline', 'refs'];
 const ID_RE = /^[0-9a-f]{8,64}$/;
 const FILE_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Address space LMDB maps for the index up front. lmdb-js starts at 128 KiB and, each time the
+ * data file outgrows its map, maps it anew at twice the size and keeps every old map (readers may
+ * still use them): a growing index faults its pages in again after each remap, and the resident
+ * pages of the old maps count in the process's RSS a second time (at 300,000 objects: 10 maps,
+ * 359 MiB VmRSS, against 1 map and 275 MiB with this). It is address space only: without
+ * MDB_WRITEMAP the file is neither truncated to it nor preallocated, and past it the map still
+ * doubles. 16 drives take 4 TiB of the 128 TiB a 64-bit Linux process can map.
+ */
+const INITIAL_MAP_BYTES = 256 * 1024 ** 3;
 /** LMDB's data file inside `.cairn.sys/meta/`: the file whose identity tells the drive is still there. */
 const META_FILE = 'data.mdb';
 /**
@@ -100,6 +110,7 @@ export class LocalDrive implements Drive {
       // Resolve writes only once they are fsync'd (the default resolves at commit, before flush).
       overlappingSync: false,
       noMemInit: true,
+      mapSize: INITIAL_MAP_BYTES,
     });
     try {
       const st = await stat(join(sys, 'meta', META_FILE), { bigint: true });
