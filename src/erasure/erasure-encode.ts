@@ -203,16 +203,13 @@ export async function encodeStream(
 }
 
 /**
- * Copies `n` bytes of `src` from `srcOffset` into `dst` at `dstOffset`. Into shared memory,
- * Buffer#copy goes through V8's relaxed-atomic copy (every word a separate access, as another
- * thread may read the buffer); Buffer#fill with a source exactly as long as the range is one plain
- * memcpy in Node's C++. Measured on a 256 MiB PUT on /dev/shm: the relaxed copy was 9 % of the
- * server's CPU samples.
+ * Copies `n` (> 0) bytes of `src` from `srcOffset` into `dst` at `dstOffset`. Buffer#fill with a
+ * source exactly as long as the range is one plain memcpy in Node's C++, into any memory; Buffer#copy
+ * into shared memory (the encoder's blocks) goes through V8's relaxed-atomic copy instead, every
+ * word a separate access, which was 9 % of the server's CPU samples on a 256 MiB PUT on /dev/shm.
  */
 function copyInto(dst: Buffer, dstOffset: number, src: Buffer, srcOffset: number, n: number): void {
-  if (dst.buffer instanceof SharedArrayBuffer)
-    dst.fill(src.subarray(srcOffset, srcOffset + n), dstOffset, dstOffset + n);
-  else src.copy(dst, dstOffset, srcOffset, srcOffset + n);
+  dst.fill(src.subarray(srcOffset, srcOffset + n), dstOffset, dstOffset + n);
 }
 
 /**
