@@ -14,7 +14,7 @@ function collect(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const files = [...collect('dist/src', []), ...collect('dist/bench', []), ...collect('dist/test', [])]
+const files = [...collect('dist/src', []), ...collect('dist/test', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

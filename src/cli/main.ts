@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return -1; // keeps running until a signal
   }
   if (command === 'bench') {
-    const { runBenchCommand } = await import('../../bench/bench-command.js');
+    const { runBenchCommand } = await import('../bench/bench-command.js');
     return runBenchCommand(rest);
   }
   if (command === '--version' || command === 'version') {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { drivePaths, tempRoot } from '../../test/helpers/object-layer-support.js';
 import { StorageConfigError } from '../drive/errors.js';
-import { drivePaths, tempRoot } from '../object/test-support.js';
 import { openSetDrives } from './format.js';
 
 const tmp = await tempRoot();

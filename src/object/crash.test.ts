@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { drivePaths, filesUnder, get, pattern, tempRoot } from '../../test/helpers/object-layer-support.js';
 import { type ErasureObjectLayer, openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
-import { drivePaths, filesUnder, get, pattern, tempRoot } from './test-support.js';
 
 const tmp = await tempRoot();
 after(() => tmp.cleanup());
@@ -16,7 +16,7 @@ test('after kill -9 mid-write, every acknowledged put reads back exactly and not
   const log = join(tmp.root, 'acked.log');
   for (let round = 0; round < 3; round++) {
     const child = fork(
-      fileURLToPath(new URL('./crash-writer.js', import.meta.url)),
+      fileURLToPath(new URL('../../test/helpers/crash-writer.js', import.meta.url)),
       [String(round), log, ...drives],
       { stdio: 'ignore' },
     );

@@ -4,11 +4,20 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
+import {
+  bodyOf,
+  drivePaths,
+  filesUnder,
+  get,
+  pattern,
+  put,
+  readAll,
+  tempRoot,
+} from '../../test/helpers/object-layer-support.js';
 import { checksumBase64 } from '../util/checksum.js';
 import { type ErasureObjectLayer, openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { ObjectLayer } from './object-layer.js';
-import { bodyOf, drivePaths, filesUnder, get, pattern, put, readAll, tempRoot } from './test-support.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { drivePaths, put, tempRoot } from '../../test/helpers/object-layer-support.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import type { ListObjectsOptions, ObjectLayer } from './object-layer.js';
-import { drivePaths, put, tempRoot } from './test-support.js';
 
 const tmp = await tempRoot();
 let ol: ObjectLayer;

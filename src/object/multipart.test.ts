@@ -3,11 +3,18 @@ import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import {
+  bodyOf,
+  drivePaths,
+  filesUnder,
+  get,
+  pattern,
+  tempRoot,
+} from '../../test/helpers/object-layer-support.js';
 import { checksumBase64, compositeChecksum } from '../util/checksum.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { ObjectLayer } from './object-layer.js';
-import { bodyOf, drivePaths, filesUnder, get, pattern, tempRoot } from './test-support.js';
 
 const MiB = 1024 * 1024;
 const tmp = await tempRoot();

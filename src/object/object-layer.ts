@@ -1,4 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { ChecksumAlgorithm, ChecksumType } from '../util/checksum.js';
+
+// The checksum vocabulary belongs to util/ (hashers use it); the seam names it for its callers.
+export type { ChecksumAlgorithm, ChecksumType };
 
 /**
  * The seam between the S3/admin APIs and storage. The API layer never touches drives, shards or
@@ -59,9 +63,6 @@ export interface BucketInfo {
   name: string;
   created: Date;
 }
-
-export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
-export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
 export interface StoredChecksum {
   algorithm: ChecksumAlgorithm;

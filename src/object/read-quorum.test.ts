@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { drivePaths, get, put, tempRoot } from '../../test/helpers/object-layer-support.js';
 import { LocalDrive } from '../drive/local-drive.js';
 import { decodeRecord, encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { objectKey } from './index-keys.js';
 import type { ObjectLayer } from './object-layer.js';
-import { drivePaths, get, put, tempRoot } from './test-support.js';
 
 const tmp = await tempRoot();
 after(() => tmp.cleanup());

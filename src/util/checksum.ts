@@ -6,8 +6,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
-import type { ChecksumAlgorithm, ChecksumType } from '../object/object-layer.js';
 import { buildCrc32Tables, buildCrc64Tables } from './checksum-tables.js';
+
+/** The S3 additional-checksum algorithms (`x-amz-checksum-<algorithm>`). */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+/** How a multipart object's checksum covers it: one digest of all bytes, or a digest of part digests. */
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
 export interface ChecksumHasher {
   readonly algorithm: ChecksumAlgorithm;

@@ -1,5 +1,5 @@
 /** Messages between the hash pool and its workers. */
-import type { ChecksumAlgorithm } from '../object/object-layer.js';
+import type { ChecksumAlgorithm } from './checksum.js';
 
 export type HashName = 'MD5' | ChecksumAlgorithm;
 

@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { ChecksumAlgorithm } from '../object/object-layer.js';
-import { crc32Digest, createChecksumHasher } from './checksum.js';
+import { type ChecksumAlgorithm, crc32Digest, createChecksumHasher } from './checksum.js';
 import type { HashName, OneShotHash, PoolReply, PoolRequest } from './hash-pool-protocol.js';
 
 interface RunningHash {

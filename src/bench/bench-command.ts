@@ -16,7 +16,7 @@ import { type BenchReport, computeRatios, emptyReport, formatReport } from './re
 import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
 import { KeyPool, runWorkloads } from './workloads.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * `npm run bench` and `cairn bench ENDPOINT`: runs the selected steps against each target in turn,

@@ -5,8 +5,8 @@
  * sequential and the log's order is their order; N is unique across rounds and seeds the content.
  */
 import { open } from 'node:fs/promises';
-import { openObjectLayer } from './erasure-object-layer.js';
-import { bodyOf, pattern } from './test-support.js';
+import { openObjectLayer } from '../../src/object/erasure-object-layer.js';
+import { bodyOf, pattern } from './object-layer-support.js';
 
 const WORKERS = 8;
 const KEYS_PER_WORKER = 5;

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { ObjectLayer, PutObjectOptions } from './object-layer.js';
+import type { ObjectLayer, PutObjectOptions } from '../../src/object/object-layer.js';
 
 export async function tempRoot(): Promise<{ root: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'cairn-test-'));

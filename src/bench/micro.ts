@@ -1,6 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { bitrotFor, NEW_OBJECT_BITROT } from '../src/erasure/bitrot.js';
-import { ReedSolomon } from '../src/erasure/reed-solomon.js';
+import { bitrotFor, NEW_OBJECT_BITROT } from '../erasure/bitrot.js';
+import { ReedSolomon } from '../erasure/reed-solomon.js';
 
 export interface MicroResult {
   name: string;

@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: this file compiles to dist/bench/targets.js. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The package root: this file compiles to dist/src/bench/targets.js. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export type TargetKind = 'cairn' | 's3rver' | 'baseline' | 'external';
 
@@ -19,7 +19,7 @@ export interface TargetSpec {
   drives?: number;
   /** Extra environment for the server process. */
   env?: Record<string, string>;
-  /** Baselines: the compiled entry script under dist/bench/baselines/. */
+  /** Baselines: the compiled entry script under dist/src/bench/baselines/. */
   script?: string;
 }
 
