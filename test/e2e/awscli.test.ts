@@ -274,6 +274,71 @@ for (const variant of variants.length > 0 ? variants : [{ label: 'aws', bin: 'aw
         await rm(out);
       });
 
+      test('s3api get-object-attributes answers the requested attributes, and the part count of a multipart object', async () => {
+        const src = join(work, 'attrs-src');
+        await writeFile(src, 'attributes');
+        const md5 = createHash('md5').update('attributes').digest('hex');
+        await s3api(['put-object', '--bucket', bucket, '--key', 'attrs/single', '--body', src]);
+        const single = await s3api([
+          'get-object-attributes',
+          '--bucket',
+          bucket,
+          '--key',
+          'attrs/single',
+          '--object-attributes',
+          'ObjectSize',
+          'ETag',
+          'StorageClass',
+          'ObjectParts',
+        ]);
+        assert.equal(single.ETag, md5);
+        assert.equal(single.ObjectSize, 10);
+        assert.equal(single.StorageClass, 'STANDARD');
+        assert.equal(single.ObjectParts, undefined);
+        assert.ok(single.LastModified);
+
+        const created = await s3api(['create-multipart-upload', '--bucket', bucket, '--key', 'attrs/mpu']);
+        const uploadId = String(created.UploadId);
+        const up = await s3api([
+          'upload-part',
+          '--bucket',
+          bucket,
+          '--key',
+          'attrs/mpu',
+          '--upload-id',
+          uploadId,
+          '--part-number',
+          '1',
+          '--body',
+          src,
+        ]);
+        const partsFile = join(work, 'attrs-parts.json');
+        await writeFile(partsFile, JSON.stringify({ Parts: [{ ETag: up.ETag, PartNumber: 1 }] }));
+        await s3api([
+          'complete-multipart-upload',
+          '--bucket',
+          bucket,
+          '--key',
+          'attrs/mpu',
+          '--upload-id',
+          uploadId,
+          '--multipart-upload',
+          `file://${partsFile}`,
+        ]);
+        const multi = await s3api([
+          'get-object-attributes',
+          '--bucket',
+          bucket,
+          '--key',
+          'attrs/mpu',
+          '--object-attributes',
+          'ObjectParts',
+          'ETag',
+        ]);
+        assert.match(String(multi.ETag), /^[0-9a-f]{32}-1$/);
+        assert.deepEqual(multi.ObjectParts, { TotalPartsCount: 1 });
+      });
+
       test('s3api copy-object copies bytes and delete-objects removes several keys at once', async () => {
         const src = join(work, 'copy-src');
         const digest = await writeRandomFile(src, 200_000);

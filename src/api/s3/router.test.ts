@@ -53,6 +53,14 @@ describe('routing table', () => {
     assert.equal(routeName('DELETE', '/b/k?uploadId=u'), 'AbortMultipartUpload');
     assert.equal(routeName('GET', '/b/k?uploadId=u'), 'ListParts');
     assert.equal(routeName('GET', '/b/k?acl'), 'GetObjectAcl');
+    assert.equal(routeName('GET', '/b/k?attributes'), 'GetObjectAttributes');
+  });
+
+  it('answers 405 for ?attributes on any method or target but GET of an object, never the plain operation', () => {
+    assert.equal(routeName('PUT', '/b/k?attributes'), '405 MethodNotAllowed');
+    assert.equal(routeName('HEAD', '/b/k?attributes'), '405 MethodNotAllowed');
+    assert.equal(routeName('DELETE', '/b/k?attributes'), '405 MethodNotAllowed');
+    assert.equal(routeName('GET', '/b?attributes'), '405 MethodNotAllowed');
   });
 
   it('ignores query parameters that are not subresources', () => {

@@ -13,6 +13,7 @@ import { getBucketAcl, getObjectAcl } from './ops/get-acl.js';
 import { getBucketLocation } from './ops/get-bucket-location.js';
 import { getBucketVersioning } from './ops/get-bucket-versioning.js';
 import { getObject, headObject } from './ops/get-object.js';
+import { getObjectAttributes } from './ops/get-object-attributes.js';
 import { headBucket } from './ops/head-bucket.js';
 import { listBuckets } from './ops/list-buckets.js';
 import { listMultipartUploads } from './ops/list-multipart-uploads.js';
@@ -84,6 +85,14 @@ export const ROUTES: readonly Route[] = [
 
   { name: 'ListParts', method: 'GET', target: 'object', query: ['uploadId'], handler: listParts },
   { name: 'GetObjectAcl', method: 'GET', target: 'object', query: ['acl'], handler: getObjectAcl },
+  // IAM: s3:GetObjectAttributes, or s3:GetObjectVersionAttributes with a versionId (Route has no field yet).
+  {
+    name: 'GetObjectAttributes',
+    method: 'GET',
+    target: 'object',
+    query: ['attributes'],
+    handler: getObjectAttributes,
+  },
   {
     name: 'UploadPartCopy',
     method: 'PUT',
@@ -136,7 +145,6 @@ export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'accelerate',
   'acl',
   'analytics',
-  'attributes',
   'cors',
   'encryption',
   'intelligent-tiering',
@@ -168,7 +176,13 @@ export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
 ]);
 
 /** Subresources our routes use: on a method or target that has no route for them, 405. */
-const ROUTED_SUBRESOURCES: ReadonlySet<string> = new Set(['uploads', 'uploadId', 'delete', 'location']);
+const ROUTED_SUBRESOURCES: ReadonlySet<string> = new Set([
+  'attributes',
+  'uploads',
+  'uploadId',
+  'delete',
+  'location',
+]);
 
 export interface RouteRequest {
   method: string;
