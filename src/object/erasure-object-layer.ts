@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { LocalLocker } from '../cluster/local-locker.js';
 import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
@@ -20,7 +21,6 @@ import {
 } from './layer-context.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
-import { NamespaceLocks } from './namespace-lock.js';
 import type {
   BucketInfo,
   ByteRange,
@@ -66,7 +66,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
   const opened = await openSetDrives(opts.drives, opts.parity);
   const pool = new HashPool();
   const set = new ErasureSet(opened.drives, opened.format.parity, pool);
-  const ctx = new LayerContext(set, new NamespaceLocks(), new DataPins(), pool, log);
+  const ctx = new LayerContext(set, new LocalLocker(), new DataPins(), pool, log);
   set.onDriveOffline = (i, endpoint, reason) =>
     log(
       `drive #${i + 1} ${endpoint} went offline (${reason}); serving from the other drives until it is back`,
@@ -142,7 +142,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   // ---- buckets ----
 
   async makeBucket(bucket: string): Promise<void> {
-    await this.ctx.locks.with(bucketLockName(bucket), true, async () => {
+    await this.ctx.lock(bucketLockName(bucket), true, async () => {
       try {
         await this.ctx.bucket(bucket);
         throw new ObjectLayerError('BucketAlreadyOwnedByYou', `bucket ${bucket} already exists`);
@@ -194,7 +194,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   }
 
   async deleteBucket(bucket: string): Promise<void> {
-    await this.ctx.locks.with(bucketLockName(bucket), true, async () => {
+    await this.ctx.lock(bucketLockName(bucket), true, async () => {
       const b = await this.ctx.bucket(bucket);
       const prefix = Buffer.from(b.id);
       const end = Buffer.from(`${b.id}\uffff`);
@@ -290,7 +290,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     withInlineData = false,
   ): Promise<{ bucketId: string; rec: ObjectRecord; data?: Buffer }> {
     const b = await this.ctx.bucket(bucket);
-    const { state, data } = await this.ctx.locks.with(objectLockName(bucket, key), false, async () => {
+    const { state, data } = await this.ctx.lock(objectLockName(bucket, key), false, async () => {
       try {
         const state = await this.ctx.readState(b.id, key);
         const rec = state.current;

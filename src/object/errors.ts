@@ -19,6 +19,7 @@ export type ObjectErrorKind =
   | 'InvalidRange'
   | 'InvalidArgument'
   | 'WriteQuorum'
+  | 'LockTimeout'
   | 'ReadQuorum';
 
 export class ObjectLayerError extends Error {

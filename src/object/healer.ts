@@ -70,8 +70,8 @@ export class Healer {
         for (const bucket of names) {
           // Settled afresh, not from the cache: the record goes to drives that lack it, and one
           // that survives on a drive which missed the bucket's delete is dropped.
-          const b = await this.ctx.locks
-            .with(bucketLockName(bucket), true, () => this.ctx.settleBucket(bucket, true))
+          const b = await this.ctx
+            .lock(bucketLockName(bucket), true, () => this.ctx.settleBucket(bucket, true))
             .catch((err) => {
               this.ctx.log(`heal of bucket ${bucket} skipped: ${(err as Error).message}`);
               return undefined;
@@ -108,7 +108,7 @@ export class Healer {
    */
   private async dropDangling(bucket: string, bucketId: string, key: string): Promise<void> {
     const { ctx } = this;
-    const dropped = await ctx.locks.with(objectLockName(bucket, key), true, async () => {
+    const dropped = await ctx.lock(objectLockName(bucket, key), true, async () => {
       // objectState reads a key whose records are all dangling as absent (and throws when it cannot tell).
       const state = await ctx.objectState(bucketId, key);
       if (state.current || !state.perDrive.some(Boolean)) return undefined;
@@ -136,7 +136,7 @@ export class Healer {
     const { ctx } = this;
     const set = ctx.set;
     const b = await ctx.bucket(bucket);
-    const state = await ctx.locks.with(objectLockName(bucket, key), false, () => ctx.objectState(b.id, key));
+    const state = await ctx.lock(objectLockName(bucket, key), false, () => ctx.objectState(b.id, key));
     const rec = state.current;
     if (!rec) {
       if (state.perDrive.some(Boolean)) await this.dropDangling(bucket, b.id, key);
@@ -204,7 +204,7 @@ export class Healer {
     } finally {
       if (!rec.inline) await set.discardTemp(tmpId);
     }
-    await ctx.locks.with(objectLockName(bucket, key), true, async () => {
+    await ctx.lock(objectLockName(bucket, key), true, async () => {
       const now = await ctx.objectState(b.id, key);
       if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
       const value = encodeRecord(rec);

@@ -1,3 +1,4 @@
+import { type Locker, LockTimeout, withLock } from '../cluster/locker.js';
 import type { MetaOp } from '../drive/drive.js';
 import { writeQuorum } from '../erasure/erasure-layout.js';
 import { type ErasureSet, pickRecord } from '../erasure/erasure-set.js';
@@ -7,7 +8,6 @@ import type { HashPool } from '../util/hash-pool.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { bucketKey, idKey, objectKey } from './index-keys.js';
-import type { NamespaceLocks } from './namespace-lock.js';
 import type { ObjectInfo, StoredChecksum } from './object-layer.js';
 
 export interface BucketRecord {
@@ -95,7 +95,15 @@ function decided(
   return { current: picked.record, lagging: picked.agree.some((a, d) => !a && set.drives[d] !== undefined) };
 }
 
+/**
+ * How long an operation waits for a namespace lock. Locks are held only around metadata reads and
+ * commits (never while a body streams), so a wait this long means something is stuck: the client
+ * gets a retryable 503 instead of a request that never ends.
+ */
+export const LOCK_TIMEOUT_MS = 30_000;
+
 export function translateError(err: unknown): unknown {
+  if (err instanceof LockTimeout) return new ObjectLayerError('LockTimeout', err.message);
   if (err instanceof ErasureWriteQuorum) return new ObjectLayerError('WriteQuorum', err.message);
   if (err instanceof ErasureReadQuorum) return new ObjectLayerError('ReadQuorum', err.message);
   return err;
@@ -120,7 +128,7 @@ export class LayerContext {
 
   constructor(
     readonly set: ErasureSet,
-    readonly locks: NamespaceLocks,
+    readonly locks: Locker,
     readonly pins: DataPins,
     readonly pool: HashPool | undefined,
     readonly log: (msg: string) => void,
@@ -131,8 +139,15 @@ export class LayerContext {
    * deleted under a commit), after checking the bucket still exists.
    */
   async withObjectWrite<T>(bucket: string, key: string, fn: () => Promise<T>): Promise<T> {
-    const releaseBucket = await this.locks.read(bucketLockName(bucket));
-    const release = await this.locks.write(objectLockName(bucket, key));
+    const releaseBucket = await this.locks
+      .read(bucketLockName(bucket), { timeoutMs: LOCK_TIMEOUT_MS })
+      .catch((err) => Promise.reject(translateError(err)));
+    const release = await this.locks
+      .write(objectLockName(bucket, key), { timeoutMs: LOCK_TIMEOUT_MS })
+      .catch((err) => {
+        releaseBucket();
+        throw translateError(err);
+      });
     try {
       await this.bucket(bucket);
       return await fn();
@@ -142,6 +157,13 @@ export class LayerContext {
       release();
       releaseBucket();
     }
+  }
+
+  /** Runs `fn` holding lock `name` (exclusively when `write`); a lock not granted in time is LockTimeout. */
+  lock<T>(name: string, write: boolean, fn: () => Promise<T>): Promise<T> {
+    return withLock(this.locks, name, write, fn, { timeoutMs: LOCK_TIMEOUT_MS }).catch((err) => {
+      throw translateError(err);
+    });
   }
 
   /** Quorums for set-wide records (buckets, uploads): the deployment's default layout. */

@@ -34,6 +34,7 @@ const KIND_TO_CODE: Record<ObjectErrorKind, S3ErrorCode> = {
   InvalidArgument: 'InvalidArgument',
   WriteQuorum: 'SlowDown',
   ReadQuorum: 'SlowDown',
+  LockTimeout: 'SlowDown',
 };
 
 function messageFor(err: ObjectLayerError, ctx: ErrorContext): string | undefined {
@@ -46,6 +47,8 @@ function messageFor(err: ObjectLayerError, ctx: ErrorContext): string | undefine
       return 'Resource requested is unwritable, please reduce your request rate';
     case 'ReadQuorum':
       return 'Resource requested is unreadable, please reduce your request rate';
+    case 'LockTimeout':
+      return 'A timeout occurred while trying to lock a resource, please reduce your request rate';
     case 'InvalidArgument':
       return err.message;
     default:
