@@ -17,6 +17,23 @@ export interface RecordChecksum {
   type: string;
 }
 
+/**
+ * The multipart upload a version was completed from, so that a repeated CompleteMultipartUpload of
+ * it (a client whose first answer was lost) gets the first answer again. Records written before it
+ * existed have none, and a retry of their upload is NoSuchUpload.
+ */
+export interface UploadOrigin {
+  id: string;
+  /** The upload's checksum algorithm and type; absent when it was created without one. */
+  algorithm?: string;
+  type?: string;
+  /**
+   * The checksum the completion answered when it is not the version's own: uploads created without
+   * an algorithm report a CRC64NVME full-object checksum that S3 does not keep with the object.
+   */
+  reported?: RecordChecksum;
+}
+
 /** What every drive stores for one object version (identical on all drives of the set). */
 export interface ObjectRecord {
   size: number;
@@ -32,6 +49,8 @@ export interface ObjectRecord {
   layout: ErasureLayout;
   /** True for objects made by CompleteMultipartUpload. */
   multipart: boolean;
+  /** Set by CompleteMultipartUpload (absent in records written before it was kept). */
+  upload?: UploadOrigin;
   parts: PartRecord[];
 }
 

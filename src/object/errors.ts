@@ -18,6 +18,7 @@ export type ObjectErrorKind =
   | 'EntityTooSmall'
   | 'InvalidRange'
   | 'InvalidArgument'
+  | 'InvalidRequest'
   | 'WriteQuorum'
   | 'LockTimeout'
   | 'ReadQuorum';

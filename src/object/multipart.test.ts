@@ -301,7 +301,7 @@ test('FULL_OBJECT uploads store the whole-object CRC combined from the parts; ba
     );
     await assert.rejects(
       ol.completeMultipartUpload('b', key, id, list, { checksumType: 'COMPOSITE' }),
-      isKind('ChecksumMismatch'),
+      isKind('InvalidRequest'),
     );
     const info = await ol.completeMultipartUpload('b', key, id, list, {
       checksum: { algorithm, value: expected },

@@ -1,21 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { MetaOp, ScanOptions } from '../drive/drive.js';
-import type { ErasureLayout } from '../erasure/erasure-layout.js';
 import { randomId } from '../erasure/erasure-set.js';
-import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { createBodyHasher } from './body-hasher.js';
-import { afterCommit, commitVersionLocked, type ExtraOps } from './commit-version.js';
+import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
 import { type DataOwner, type LayerContext, putRefOp, translateError } from './layer-context.js';
 import { compareKeys } from './listing.js';
 import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
-import { DEFAULT_ALGORITHM, defaultChecksum, objectChecksum } from './multipart-checksum.js';
+import { DEFAULT_ALGORITHM } from './multipart-checksum.js';
 import type {
-  ChecksumAlgorithm,
-  ChecksumType,
   CompleteMultipartOptions,
   CompletePart,
   CreateMultipartOptions,
@@ -26,42 +22,13 @@ import type {
   ObjectInfo,
   PartInfo,
   PutPartOptions,
-  StoredChecksum,
   UploadInfo,
 } from './object-layer.js';
-import { stripEtag, verifyBody } from './put-checks.js';
+import { verifyBody } from './put-checks.js';
 import { receiveBody } from './receive-body.js';
+import { MAX_PARTS, readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
 
-export const MAX_PARTS = 10_000;
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
-
-interface UploadRecord {
-  key: string;
-  uploadId: string;
-  dataId: string;
-  initiated: number;
-  meta: Record<string, string>;
-  checksumAlgorithm?: ChecksumAlgorithm;
-  checksumType?: ChecksumType;
-  layout: ErasureLayout;
-}
-
-interface StoredPart {
-  n: number;
-  size: number;
-  etag: string;
-  file: string;
-  mtime: number;
-  checksum?: string;
-  /** Algorithm of `checksum` (absent on parts written before it was recorded: the upload's). */
-  algorithm?: ChecksumAlgorithm;
-  /**
-   * base64 CRC64NVME of the part, kept only in uploads created without an algorithm: S3 answers
-   * their completion with a default CRC64NVME full-object checksum, combined from these.
-   */
-  crc64nvme?: string;
-}
 
 function uploadInfo(bucket: string, u: UploadRecord): UploadInfo {
   const info: UploadInfo = {
@@ -137,36 +104,13 @@ export class MultipartOps {
   }
 
   /** The upload's record as read quorum agrees on it; NoSuchUpload when it does not exist. */
-  private async upload(bucketId: string, key: string, uploadId: string): Promise<UploadRecord> {
-    if (!/^[0-9a-f]{32}$/.test(uploadId))
-      throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
-    const res = await this.ctx.set.readAll('uploads', uploadKey(bucketId, key, uploadId));
-    const found = res.flatMap((r) => (r.ok && r.value ? [r.value] : []));
-    if (found.length === 0) throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
-    const rec = JSON.parse((found[0] as Buffer).toString('utf8')) as UploadRecord;
-    if (found.length < rec.layout.data)
-      throw new ObjectLayerError('ReadQuorum', `upload ${uploadId} is on ${found.length} drives only`);
-    return rec;
+  private upload(bucketId: string, key: string, uploadId: string): Promise<UploadRecord> {
+    return readUpload(this.ctx, bucketId, key, uploadId);
   }
 
   /** Every stored part of an upload, merged over the drives (a part on too few drives is left out). */
-  private async storedParts(u: UploadRecord, after = 0, limit = MAX_PARTS + 1): Promise<StoredPart[]> {
-    const start = partKey(u.uploadId, after);
-    const end = prefixEnd(Buffer.from(u.uploadId, 'latin1'));
-    const out: StoredPart[] = [];
-    let cursor = start;
-    while (out.length < limit) {
-      const want = Math.min(limit - out.length, 1000);
-      const scan: ScanOptions = { start: cursor, startExclusive: true, limit: want };
-      if (end) scan.end = end;
-      const page = (await mergedScan(this.ctx.set, 'parts', scan)).entries;
-      for (const e of page) {
-        out.push(JSON.parse(anyValue(e).toString('utf8')) as StoredPart);
-        cursor = e.key;
-      }
-      if (page.length < want) break;
-    }
-    return out;
+  private storedParts(u: UploadRecord, after = 0, limit = MAX_PARTS + 1): Promise<StoredPart[]> {
+    return readParts(this.ctx, u, after, limit);
   }
 
   async uploadPart(
@@ -245,98 +189,14 @@ export class MultipartOps {
     }
   }
 
-  async complete(
+  complete(
     bucket: string,
     key: string,
     uploadId: string,
     parts: CompletePart[],
     opts: CompleteMultipartOptions,
   ): Promise<ObjectInfo> {
-    const b = await this.ctx.bucket(bucket);
-    if (parts.length === 0)
-      throw new ObjectLayerError('InvalidArgument', 'a multipart upload needs at least one part');
-    if (parts.length > MAX_PARTS) throw new ObjectLayerError('InvalidArgument', `at most ${MAX_PARTS} parts`);
-    for (let i = 1; i < parts.length; i++) {
-      if ((parts[i] as CompletePart).partNumber <= (parts[i - 1] as CompletePart).partNumber)
-        throw new ObjectLayerError('InvalidPartOrder', 'parts must be listed in ascending order');
-    }
-    let unused: StoredPart[] = [];
-    let dataId = '';
-    let reported: StoredChecksum | undefined;
-    const res = await this.ctx.withObjectWrite(bucket, key, async () => {
-      const u = await this.upload(b.id, key, uploadId);
-      dataId = u.dataId;
-      const stored = new Map((await this.storedParts(u)).map((p) => [p.n, p]));
-      // Every listed part must exist first; sizes are judged only on a valid list.
-      const chosen: StoredPart[] = parts.map((p) => {
-        const s = stored.get(p.partNumber);
-        if (!s || s.etag !== stripEtag(p.etag))
-          throw new ObjectLayerError(
-            'InvalidPart',
-            `part ${p.partNumber} was not uploaded or its ETag differs`,
-          );
-        if (p.checksum !== undefined && s.checksum !== undefined && p.checksum !== s.checksum)
-          throw new ObjectLayerError('InvalidPart', `part ${p.partNumber}: checksum differs`);
-        return s;
-      });
-      chosen.forEach((s, i) => {
-        if (i < chosen.length - 1 && s.size < MIN_PART_SIZE)
-          throw new ObjectLayerError('EntityTooSmall', `part ${s.n} is smaller than 5 MiB`);
-      });
-      const md5s = createHash('md5');
-      for (const s of chosen) md5s.update(Buffer.from(s.etag, 'hex'));
-      const rec: ObjectRecord = {
-        size: chosen.reduce((a, s) => a + s.size, 0),
-        etag: `${md5s.digest('hex')}-${chosen.length}`,
-        mtime: 0,
-        meta: { ...u.meta },
-        dataId: u.dataId,
-        inline: false,
-        layout: u.layout,
-        multipart: true,
-        parts: chosen.map((s) =>
-          s.checksum !== undefined
-            ? { n: s.n, size: s.size, etag: s.etag, file: s.file, checksum: s.checksum }
-            : { n: s.n, size: s.size, etag: s.etag, file: s.file },
-        ),
-      };
-      if (u.checksumAlgorithm === undefined) reported = defaultChecksum(chosen, opts);
-      else {
-        const checksum = objectChecksum(u.checksumAlgorithm, u.checksumType, chosen, opts);
-        if (checksum) rec.checksum = checksum;
-      }
-      const used = new Set(chosen.map((s) => s.n));
-      unused = [...stored.values()].filter((s) => !used.has(s.n));
-      const upKey = uploadKey(b.id, key, uploadId);
-      // A completion that fails on write quorum is taken back whole: the upload, its parts, and
-      // its data dir's ref, so the client can retry the Complete. Only then are they encoded.
-      const extra: ExtraOps = {
-        apply: () => [
-          { op: 'del', table: 'uploads', key: upKey },
-          ...[...stored.keys()].map(
-            (n): MetaOp => ({ op: 'del', table: 'parts', key: partKey(uploadId, n) }),
-          ),
-        ],
-        undo: () => [
-          { op: 'put', table: 'uploads', key: upKey, value: Buffer.from(JSON.stringify(u)) },
-          ...[...stored.values()].map(
-            (p): MetaOp => ({
-              op: 'put',
-              table: 'parts',
-              key: partKey(uploadId, p.n),
-              value: Buffer.from(JSON.stringify(p)),
-            }),
-          ),
-          putRefOp(u.dataId, { bucketId: b.id, key, uploadId }),
-        ],
-      };
-      return commitVersionLocked(this.ctx, b.id, key, rec, undefined, opts, extra);
-    });
-    await afterCommit(this.ctx, bucket, key, b.id, res);
-    for (const s of unused) await this.ctx.set.deleteDataFile({ bucketId: b.id, dataId }, s.file);
-    const info = this.ctx.toInfo(bucket, key, res.rec);
-    if (reported) info.checksum = reported;
-    return info;
+    return completeUpload(this.ctx, bucket, key, uploadId, parts, opts);
   }
 
   async abort(bucket: string, key: string, uploadId: string): Promise<void> {

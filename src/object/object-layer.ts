@@ -42,7 +42,9 @@ export interface ObjectLayer {
   /**
    * Assembles the listed parts. The result's `checksum` is the object's stored one; for an upload
    * created without a checksum algorithm it is the CRC64NVME full-object checksum S3 reports on
-   * completion (combined from the parts) but does not keep with the object.
+   * completion (combined from the parts) but does not keep with the object. Repeating the Complete
+   * of an upload already completed, with the same parts, answers the same result for a day, while
+   * the version it made is still the key's current one; otherwise NoSuchUpload.
    */
   completeMultipartUpload(
     bucket: string,
@@ -188,9 +190,13 @@ export interface CompletePart {
 export interface CompleteMultipartOptions {
   ifNoneMatch?: string;
   ifMatch?: string;
-  /** Full-object checksum the client sent on complete (x-amz-checksum-*), verified when present. */
+  /**
+   * Whole-object checksum the client sent on complete (x-amz-checksum-*), verified when present;
+   * for a COMPOSITE upload with or without its `-N` part count. A mismatch, or another algorithm
+   * than the upload's, is ChecksumMismatch.
+   */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
-  /** x-amz-checksum-type sent on complete; must match the upload's type (ChecksumMismatch otherwise). */
+  /** x-amz-checksum-type sent on complete; must match the upload's type (InvalidRequest otherwise). */
   checksumType?: ChecksumType;
 }
 

@@ -25,6 +25,8 @@ export interface RawRequest {
   secretKey?: string;
   /** Sign the payload as UNSIGNED-PAYLOAD instead of its sha256. */
   unsignedPayload?: boolean;
+  /** The x-amz-content-sha256 to sign and send, e.g. STREAMING-UNSIGNED-PAYLOAD-TRAILER. */
+  payloadHash?: string;
   timeoutMs?: number;
 }
 
@@ -43,7 +45,9 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
       path: req.path,
       query: req.query ?? {},
       headers,
-      payloadHash: req.unsignedPayload ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(body).digest('hex'),
+      payloadHash:
+        req.payloadHash ??
+        (req.unsignedPayload ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(body).digest('hex')),
       accessKey: cairn.accessKey,
       secretKey: req.secretKey ?? cairn.secretKey,
       region: cairn.region,

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { bodyBytes } from '../helpers/s3-client.js';
+import { bodyBytes, s3ErrorOf } from '../helpers/s3-client.js';
 import { defaultSdkClient, sdkError } from './fixture.js';
 
 const MiB = 1024 * 1024;
@@ -189,11 +189,11 @@ describe('multipart checksums', () => {
     assert.equal(done.ChecksumType, 'FULL_OBJECT');
   });
 
-  test('complete asserting COMPOSITE on a FULL_OBJECT upload is BadDigest', async () => {
+  test('complete asserting COMPOSITE on a FULL_OBJECT upload is InvalidRequest naming the upload mode', async () => {
     const Key = 'type-mismatch.bin';
     const { UploadId, completed } = await uploadParts(Key, 'CRC64NVME', undefined, [randomBytes(10)]);
-    const err = await sdkError(
-      s3.send(
+    const err = await s3
+      .send(
         new CompleteMultipartUploadCommand({
           Bucket,
           Key,
@@ -201,9 +201,17 @@ describe('multipart checksums', () => {
           ChecksumType: 'COMPOSITE',
           MultipartUpload: { Parts: completed },
         }),
-      ),
-    );
-    assert.deepEqual(err, { code: 'BadDigest', status: 400 });
+      )
+      .then(
+        () => assert.fail('the Complete succeeded'),
+        (e: unknown) => s3ErrorOf(e),
+      );
+    assert.deepEqual(err, {
+      code: 'InvalidRequest',
+      status: 400,
+      message:
+        'The upload was created using the FULL_OBJECT checksum mode. The complete request must use the same checksum mode.',
+    });
   });
 
   test('algorithm and type pairs S3 refuses are InvalidRequest on create', async () => {

@@ -32,6 +32,7 @@ const KIND_TO_CODE: Record<ObjectErrorKind, S3ErrorCode> = {
   EntityTooSmall: 'EntityTooSmall',
   InvalidRange: 'InvalidRange',
   InvalidArgument: 'InvalidArgument',
+  InvalidRequest: 'InvalidRequest',
   WriteQuorum: 'SlowDown',
   ReadQuorum: 'SlowDown',
   LockTimeout: 'SlowDown',
@@ -50,6 +51,7 @@ function messageFor(err: ObjectLayerError, ctx: ErrorContext): string | undefine
     case 'LockTimeout':
       return 'A timeout occurred while trying to lock a resource, please reduce your request rate';
     case 'InvalidArgument':
+    case 'InvalidRequest':
       return err.message;
     default:
       return undefined; // the table's AWS wording

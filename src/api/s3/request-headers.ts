@@ -3,6 +3,7 @@ import {
   checksumAlgorithmFromHeaderName,
   checksumDigestLength,
   checksumHeaderName,
+  multipartChecksumTypeAllowed,
   parseChecksumAlgorithm,
 } from '../../util/checksum.js';
 import { type DecodedBody, header, type S3Context } from './context.js';
@@ -74,8 +75,28 @@ export function isValidChecksumValue(algorithm: ChecksumAlgorithm, value: string
   return decoded.length === checksumDigestLength(algorithm) && decoded.toString('base64') === value;
 }
 
-/** The one x-amz-checksum-<algorithm> header present, if any; more than one is InvalidRequest. */
-export function checksumHeader(ctx: S3Context): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+/**
+ * Validates a whole-object checksum sent on CompleteMultipartUpload: a plain value, or for
+ * algorithms that have a COMPOSITE type the composite form `<base64>-<part count>` that S3 returns
+ * for such uploads (a count that does not match the parts is then a mismatch, not malformed).
+ */
+export function isValidObjectChecksumValue(algorithm: ChecksumAlgorithm, value: string): boolean {
+  const composite = /^(.+)-(\d{1,5})$/.exec(value);
+  if (composite && multipartChecksumTypeAllowed(algorithm, 'COMPOSITE'))
+    return isValidChecksumValue(algorithm, composite[1] as string);
+  return isValidChecksumValue(algorithm, value);
+}
+
+/**
+ * The one x-amz-checksum-<algorithm> header present, if any; more than one is InvalidRequest, and
+ * so is a value `isValid` refuses ("Value for x-amz-checksum-crc32 header is invalid.", as S3
+ * answers a value that is not base64 of the algorithm's digest length; a well-formed value that
+ * does not match the data is BadDigest, later).
+ */
+export function checksumHeader(
+  ctx: S3Context,
+  isValid: (algorithm: ChecksumAlgorithm, value: string) => boolean = isValidChecksumValue,
+): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   let found: { algorithm: ChecksumAlgorithm; value: string } | undefined;
   for (const [name, raw] of Object.entries(ctx.req.headers)) {
     const algorithm = checksumAlgorithmFromHeaderName(name);
@@ -87,7 +108,7 @@ export function checksumHeader(ctx: S3Context): { algorithm: ChecksumAlgorithm; 
       );
     }
     const value = (Array.isArray(raw) ? raw.join(',') : raw).trim();
-    if (!isValidChecksumValue(algorithm, value)) {
+    if (!isValid(algorithm, value)) {
       throw new S3Error('InvalidRequest', `Value for ${name} header is invalid.`);
     }
     found = { algorithm, value };

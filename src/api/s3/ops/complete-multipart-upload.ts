@@ -7,7 +7,7 @@ import type {
 import { CHECKSUM_ALGORITHMS } from '../../../util/checksum.js';
 import { header, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
-import { checksumHeader, isValidChecksumValue } from '../request-headers.js';
+import { checksumHeader, isValidChecksumValue, isValidObjectChecksumValue } from '../request-headers.js';
 import { sendXml } from '../response.js';
 import { writeConditions } from '../write-conditions.js';
 import { el, quoteEtag, xmlDocument } from '../xml.js';
@@ -75,15 +75,16 @@ function checksumTypeHeader(ctx: S3Context): ChecksumType | undefined {
 }
 
 /**
- * CompleteMultipartUpload (POST ?uploadId): assembles the listed parts. A full-object checksum sent
- * in an x-amz-checksum-* header, and the x-amz-checksum-type, are verified by the object layer; the
- * object's checksum (FULL_OBJECT or COMPOSITE) comes back in the result.
+ * CompleteMultipartUpload (POST ?uploadId): assembles the listed parts. A whole-object checksum
+ * sent in an x-amz-checksum-* header (for COMPOSITE uploads also as `<base64>-<part count>`, the
+ * form S3 returns), and the x-amz-checksum-type, are verified by the object layer; the object's
+ * checksum (FULL_OBJECT or COMPOSITE) comes back in the result.
  */
 export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const uploadId = ctx.query.get('uploadId') ?? '';
   ctx.errorContext.uploadId = uploadId;
   const conditions = writeConditions(ctx);
-  const sent = checksumHeader(ctx);
+  const sent = checksumHeader(ctx, isValidObjectChecksumValue);
   const sentType = checksumTypeHeader(ctx);
   const parts = parseCompleteRequest(await readXmlBody(ctx, undefined, { headerIsObjectChecksum: true }));
 
