@@ -186,16 +186,34 @@ describe('authentication errors', () => {
     assert.equal((await rawRequest(cairn, { method: 'HEAD', path: '/auth/tampered' })).status, 404);
   });
 
-  test('an expired presigned URL is AccessDenied (403)', async () => {
+  test('an expired presigned URL is 403 AccessDenied "Request has expired" with its X-Amz-Expires, Expires and ServerTime', async () => {
+    const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000 - 10 * MINUTE);
     const url = await getSignedUrl(s3Client(cairn), new GetObjectCommand({ Bucket: 'auth', Key: 'obj' }), {
       expiresIn: 60,
-      signingDate: new Date(Date.now() - 10 * MINUTE),
+      signingDate,
     });
     const res = await fetch(url);
     const body = await res.text();
     assert.equal(res.status, 403, body);
-    assert.match(body, /<Code>AccessDenied<\/Code>/);
+    assert.match(body, /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+    assert.match(body, /<X-Amz-Expires>60<\/X-Amz-Expires>/);
+    const expires = new Date(signingDate.getTime() + MINUTE).toISOString().replace('.000Z', 'Z');
+    assert.match(body, new RegExp(`<Expires>${expires}</Expires>`));
+    const serverTime = /<ServerTime>([^<]+)<\/ServerTime>/.exec(body)?.[1] ?? '';
+    assert.ok(Math.abs(Date.parse(serverTime) - Date.now()) < MINUTE, `ServerTime ${serverTime}`);
     assert.doesNotMatch(body, /secret bytes/);
+  });
+
+  test('an expired presigned PUT URL is refused with 403 and stores nothing', async () => {
+    const url = await getSignedUrl(s3Client(cairn), new PutObjectCommand({ Bucket: 'auth', Key: 'late' }), {
+      expiresIn: 60,
+      signingDate: new Date(Date.now() - 10 * MINUTE),
+    });
+    const res = await fetch(url, { method: 'PUT', body: 'too late' });
+    const body = await res.text();
+    assert.equal(res.status, 403, body);
+    assert.match(body, /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+    assert.equal((await rawRequest(cairn, { method: 'HEAD', path: '/auth/late' })).status, 404);
   });
 
   test('a valid presigned URL fetches the object', async () => {

@@ -106,6 +106,23 @@ describe('hostile object keys', () => {
     });
   }
 
+  test('a path whose escapes are not UTF-8 (%FF, overlong, surrogate) is 400 InvalidURI "Couldn\'t parse the specified URI."', async () => {
+    for (const path of [
+      '/keys/bad-%FF',
+      '/keys/overlong-%C0%AF',
+      '/keys/surrogate-%ED%A0%80',
+      '/keys/%E6%97',
+    ]) {
+      for (const method of ['PUT', 'GET', 'DELETE']) {
+        const res = await rawRequest(cairn, { method, path, ...(method === 'PUT' ? { body: 'x' } : {}) });
+        assertS3Error(res, 400, 'InvalidURI', `${method} ${path}`);
+        assert.equal(parseS3Error(res.body)?.message, 'Couldn&apos;t parse the specified URI.');
+      }
+      const head = await rawRequest(cairn, { method: 'HEAD', path });
+      assert.equal(head.status, 400, `HEAD ${path}`);
+    }
+  });
+
   test('a key of 1025 bytes is KeyTooLongError (400); 1024 bytes is accepted', async () => {
     const ok = await rawRequest(cairn, { method: 'PUT', path: `/keys/${'k'.repeat(1024)}`, body: 'x' });
     assert.equal(ok.status, 200, ok.body);

@@ -10,7 +10,14 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { assertS3Error, isLive, rawRequest, rawSocket, signedRequestHead } from '../helpers/raw-http.js';
+import {
+  assertS3Error,
+  isLive,
+  parseS3Error,
+  rawRequest,
+  rawSocket,
+  signedRequestHead,
+} from '../helpers/raw-http.js';
 import { s3Client } from '../helpers/s3-client.js';
 
 const md5b64 = (body: string) => createHash('md5').update(body).digest('base64');
@@ -180,6 +187,54 @@ describe('malformed requests', () => {
       headers: { range: 'bytes=100-200' },
     });
     assertS3Error(res, 416, 'InvalidRange');
+  });
+
+  test('UploadPartCopy: a copy-source range past the source is 400 InvalidArgument naming the size (as S3, not 416); a malformed one names the form; no part is made', async () => {
+    const client = s3Client(cairn);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'bad', Key: 'ranged' }),
+    );
+    const copyPart = (range: string) =>
+      rawRequest(cairn, {
+        method: 'PUT',
+        path: '/bad/ranged',
+        query: { partNumber: '1', uploadId: UploadId! },
+        headers: { 'x-amz-copy-source': '/bad/keep', 'x-amz-copy-source-range': range },
+      });
+    // 'keep' holds 10 bytes.
+    for (const range of ['bytes=0-10', 'bytes=0-21', 'bytes=10-12', 'bytes=50-60']) {
+      const res = await copyPart(range);
+      assertS3Error(res, 400, 'InvalidArgument', range);
+      assert.equal(
+        parseS3Error(res.body)?.message,
+        'Range specified is not valid for source object of size: 10',
+      );
+    }
+    for (const range of [
+      '0-2',
+      'bytes=0',
+      'bytes=0-',
+      'bytes=-5',
+      'bytes=hello-world',
+      'bytes=0-2,3-5',
+      'bytes=5-2',
+    ]) {
+      const res = await copyPart(range);
+      assertS3Error(res, 400, 'InvalidArgument', range);
+      assert.match(
+        res.body,
+        /<Message>The x-amz-copy-source-range value must be of the form bytes=first-last /,
+      );
+      assert.match(res.body, /<ArgumentName>x-amz-copy-source-range<\/ArgumentName>/);
+    }
+    const parts = await rawRequest(cairn, {
+      method: 'GET',
+      path: '/bad/ranged',
+      query: { uploadId: UploadId! },
+    });
+    assert.doesNotMatch(parts.body, /<Part>/);
+    const ok = await copyPart('bytes=0-4');
+    assert.equal(ok.status, 200, ok.body);
   });
 
   test('a declared size over 5 TiB is EntityTooLarge (400) before any byte is sent', async () => {

@@ -131,6 +131,53 @@ export async function rawSocket(
   });
 }
 
+/**
+ * Writes a request head that carries `Expect: 100-continue` and then, as curl and the AWS SDKs do,
+ * writes `body` only once the server answers `100 Continue`. Collects everything the server sends
+ * until it closes, falls silent for `idleMs` after a final answer, or `timeoutMs` pass.
+ */
+export async function sendExpectingContinue(
+  port: number,
+  head: string,
+  body: Buffer | string,
+  opts: { timeoutMs?: number; idleMs?: number } = {},
+): Promise<{ response: string; bodySent: boolean; closedByServer: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let response = '';
+    let bodySent = false;
+    let closedByServer = false;
+    let done = false;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(total);
+      clearTimeout(idle);
+      socket.destroy();
+      resolve({ response, bodySent, closedByServer });
+    };
+    const total = setTimeout(finish, opts.timeoutMs ?? 10_000);
+    socket.on('data', (d: Buffer) => {
+      response += d.toString('latin1');
+      clearTimeout(idle);
+      if (!bodySent && /^HTTP\/1\.1 100 [^\r]*\r\n\r\n/.test(response)) {
+        bodySent = true;
+        socket.write(body);
+        return;
+      }
+      idle = setTimeout(finish, opts.idleMs ?? 500);
+    });
+    socket.on('end', () => {
+      closedByServer = true;
+      finish();
+    });
+    socket.on('close', finish);
+    socket.on('error', finish);
+    socket.write(head);
+  });
+}
+
 /** True when the server answers its liveness probe. */
 export async function isLive(endpoint: string): Promise<boolean> {
   try {

@@ -55,12 +55,14 @@ for (const drives of DRIVE_COUNTS) {
       assert.equal(out.Location, '/with-config');
     });
 
-    test('re-creating an existing bucket is 409 BucketAlreadyOwnedByYou', async () => {
+    test('re-creating a bucket you own answers 200 in us-east-1, as S3 does there, and keeps its objects', async () => {
       await s3.send(new CreateBucketCommand({ Bucket: 'twice' }));
-      assert.deepEqual(await sdkError(s3.send(new CreateBucketCommand({ Bucket: 'twice' }))), {
-        code: 'BucketAlreadyOwnedByYou',
-        status: 409,
-      });
+      await s3.send(new PutObjectCommand({ Bucket: 'twice', Key: 'kept', Body: 'still here' }));
+      const again = await s3.send(new CreateBucketCommand({ Bucket: 'twice' }));
+      assert.equal(again.$metadata.httpStatusCode, 200);
+      assert.equal(again.Location, '/twice');
+      const get = await rawRequest(cairn, { method: 'GET', path: '/twice/kept' });
+      assert.equal(get.body, 'still here');
     });
 
     test('bucket names S3 refuses are 400 InvalidBucketName', async () => {
@@ -219,3 +221,28 @@ for (const drives of DRIVE_COUNTS) {
     });
   });
 }
+
+describe('buckets in a configured region other than us-east-1', () => {
+  let cairn: CairnProcess;
+  let s3: S3Client;
+
+  before(async () => {
+    cairn = await startCairn({ drives: 1, env: { CAIRN_REGION: 'eu-west-1' } });
+    s3 = defaultSdkClient(cairn);
+  });
+  after(async () => {
+    s3?.destroy();
+    await cairn?.stop();
+  });
+
+  test('re-creating a bucket you own is 409 BucketAlreadyOwnedByYou naming the bucket', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'twice-eu' }));
+    assert.deepEqual(await sdkError(s3.send(new CreateBucketCommand({ Bucket: 'twice-eu' }))), {
+      code: 'BucketAlreadyOwnedByYou',
+      status: 409,
+    });
+    const raw = await rawRequest(cairn, { method: 'PUT', path: '/twice-eu' });
+    assertS3Error(raw, 409, 'BucketAlreadyOwnedByYou');
+    assert.match(raw.body, /<BucketName>twice-eu<\/BucketName>/);
+  });
+});

@@ -254,7 +254,7 @@ describe('AWS Signature Version 2', () => {
     assert.equal(errorCode(old), 'RequestTimeTooSkewed');
   });
 
-  test('a V2 presigned URL past its Expires is refused with "Request has expired"', async () => {
+  test('a V2 presigned URL past its Expires is 403 AccessDenied "Request has expired" with Expires and ServerTime', async () => {
     const path = `/${BUCKET}/s3cmd-style.txt`;
     const expires = String(Math.floor(Date.now() / 1000) - 5);
     const signature = createHmac('sha1', cairn.secretKey)
@@ -264,6 +264,11 @@ describe('AWS Signature Version 2', () => {
     const res = await send(cairn.port, 'GET', `${path}?${query}`, { host: `127.0.0.1:${cairn.port}` });
     assert.equal(res.status, 403);
     assert.match(res.body.toString(), /<Code>AccessDenied<\/Code>\s*<Message>Request has expired<\/Message>/);
+    const expiresAt = new Date(Number(expires) * 1000).toISOString().replace('.000Z', 'Z');
+    assert.match(
+      res.body.toString(),
+      new RegExp(`<Expires>${expiresAt}</Expires><ServerTime>[^<]+</ServerTime>`),
+    );
   });
 
   describe('aws s3 presign (awscli v1 presigns with SigV2 by default)', requireAwscliV1(), () => {

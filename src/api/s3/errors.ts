@@ -52,7 +52,7 @@ const S3_ERRORS = {
   MetadataTooLarge: [400, 'Your metadata headers exceed the maximum allowed metadata size.'],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
   MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
-  MissingSecurityHeader: [400, 'Your request is missing a required header.'],
+  MissingSecurityHeader: [400, 'Your request was missing a required header.'],
   NoSuchBucket: [404, 'The specified bucket does not exist.'],
   NoSuchKey: [404, 'The specified key does not exist.'],
   NoSuchVersion: [404, 'The specified version does not exist.'],
@@ -74,6 +74,7 @@ const S3_ERRORS = {
   ],
   ServiceUnavailable: [503, 'Please reduce your request rate.'],
   SlowDown: [503, 'Please reduce your request rate.'],
+  UnexpectedContent: [400, 'This request does not support content.'],
   UserKeyMustBeSpecified: [
     400,
     'The bucket POST must contain the specified field name. If it is specified, please check the order of the fields.',

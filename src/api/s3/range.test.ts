@@ -31,7 +31,46 @@ describe('Range header', () => {
 
   it('requires copy-source ranges to be complete and inside the source', () => {
     assert.deepEqual(resolveCopySourceRange('bytes=0-4', 10), { start: 0, end: 4 });
-    assert.throws(() => resolveCopySourceRange('bytes=0-', 10), S3Error);
-    assert.throws(() => resolveCopySourceRange('bytes=5-10', 10), S3Error);
+    assert.deepEqual(resolveCopySourceRange('bytes=9-9', 10), { start: 9, end: 9 });
+  });
+
+  it('calls a copy-source range malformed unless it is one range with both ends, first <= last', () => {
+    for (const v of [
+      '0-2',
+      'bytes=0',
+      'bytes=0-',
+      'bytes=-5',
+      'bytes=hello-world',
+      'bytes=0-bar',
+      'bytes=hello-',
+      'bytes=0-2,3-5',
+      'byte=1-2',
+      'bytes=5-2',
+    ]) {
+      assert.throws(
+        () => resolveCopySourceRange(v, 10),
+        (err: unknown) =>
+          err instanceof S3Error &&
+          err.code === 'InvalidArgument' &&
+          err.message.startsWith('The x-amz-copy-source-range value must be of the form bytes=first-last') &&
+          err.details.ArgumentValue === v,
+        v,
+      );
+    }
+  });
+
+  it('refuses a copy-source range past the source with InvalidArgument naming its size, not InvalidRange', () => {
+    for (const v of ['bytes=5-10', 'bytes=10-12', 'bytes=0-21', 'bytes=0-0']) {
+      const size = v === 'bytes=0-0' ? 0 : 10;
+      assert.throws(
+        () => resolveCopySourceRange(v, size),
+        (err: unknown) =>
+          err instanceof S3Error &&
+          err.code === 'InvalidArgument' &&
+          err.status === 400 &&
+          err.message === `Range specified is not valid for source object of size: ${size}`,
+        v,
+      );
+    }
   });
 });

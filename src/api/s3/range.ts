@@ -30,10 +30,17 @@ function unsatisfiable(size: number): S3Error {
   return new S3Error('InvalidRange', undefined, { ActualObjectSize: String(size) });
 }
 
-/** `x-amz-copy-source-range: bytes=a-b`: both ends required and inside the source, else an error. */
+/**
+ * `x-amz-copy-source-range: bytes=first-last`, as S3 reads it: anything but one range with both ends,
+ * first <= last, is malformed (InvalidArgument naming the form); a well-formed range that reaches
+ * past the source is InvalidArgument too, with S3's message naming the source size. (Unlike a GET's
+ * Range, S3 does not answer 416 InvalidRange here.)
+ */
 export function resolveCopySourceRange(value: string, size: number): ByteRange {
   const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
-  if (m === null) {
+  const start = Number(m?.[1]);
+  const end = Number(m?.[2]);
+  if (m === null || end < start) {
     throw new S3Error(
       'InvalidArgument',
       'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
@@ -43,9 +50,7 @@ export function resolveCopySourceRange(value: string, size: number): ByteRange {
       },
     );
   }
-  const start = Number(m[1]);
-  const end = Number(m[2]);
-  if (end < start || end >= size) {
+  if (end >= size) {
     throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
       ArgumentName: 'x-amz-copy-source-range',
       ArgumentValue: value,

@@ -6,6 +6,7 @@ import {
   multipartChecksumTypeAllowed,
   parseChecksumAlgorithm,
 } from '../../util/checksum.js';
+import { requireOwnerOnlyAcl } from './canned-acl.js';
 import { type DecodedBody, header, type S3Context } from './context.js';
 import { S3Error } from './errors.js';
 
@@ -186,9 +187,6 @@ export function payloadSize(ctx: S3Context, body: DecodedBody, max = MAX_PUT_SIZ
   return size;
 }
 
-/** Canned ACLs that are true of every object here: one account owns everything, nobody else reads. */
-const TRUTHFUL_CANNED_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
-
 /**
  * Refuses request headers that ask for features Cairn does not have, rather than storing the object
  * and silently dropping what was asked (encryption, tags, object lock, ACL grants, redirects).
@@ -198,17 +196,13 @@ export function rejectUnsupportedHeaders(ctx: S3Context): void {
     if (
       name.startsWith('x-amz-server-side-encryption') ||
       name.startsWith('x-amz-object-lock-') ||
-      name.startsWith('x-amz-grant-') ||
       name === 'x-amz-tagging' ||
       name === 'x-amz-website-redirect-location'
     ) {
       throw new S3Error('NotImplemented', undefined, { Header: name });
     }
   }
-  const acl = header(ctx, 'x-amz-acl');
-  if (acl !== undefined && !TRUTHFUL_CANNED_ACLS.has(acl.trim())) {
-    throw new S3Error('NotImplemented', undefined, { Header: 'x-amz-acl' });
-  }
+  requireOwnerOnlyAcl(ctx);
   const storageClass = header(ctx, 'x-amz-storage-class');
   if (storageClass !== undefined && storageClass.trim() !== 'STANDARD') {
     throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });

@@ -33,6 +33,7 @@ describe('routing table', () => {
     assert.equal(routeName('GET', '/b?uploads'), 'ListMultipartUploads');
     assert.equal(routeName('POST', '/b?delete'), 'DeleteObjects');
     assert.equal(routeName('GET', '/b?acl'), 'GetBucketAcl');
+    assert.equal(routeName('PUT', '/b?acl'), 'PutBucketAcl');
     assert.equal(routeName('GET', '/b?versioning'), 'GetBucketVersioning');
   });
 
@@ -54,6 +55,7 @@ describe('routing table', () => {
     assert.equal(routeName('GET', '/b/k?uploadId=u'), 'ListParts');
     assert.equal(routeName('GET', '/b/k?acl'), 'GetObjectAcl');
     assert.equal(routeName('GET', '/b/k?attributes'), 'GetObjectAttributes');
+    assert.equal(routeName('PUT', '/b/k?acl'), 'PutObjectAcl');
   });
 
   it('answers 405 for ?attributes on any method or target but GET of an object, never the plain operation', () => {
@@ -71,7 +73,7 @@ describe('routing table', () => {
   it('answers 501 for features that are not implemented, never the plain operation', () => {
     assert.equal(routeName('PUT', '/b/k?tagging'), '501 NotImplemented');
     assert.equal(routeName('GET', '/b/k?tagging'), '501 NotImplemented');
-    assert.equal(routeName('PUT', '/b/k?acl'), '501 NotImplemented');
+    assert.equal(routeName('DELETE', '/b/k?acl'), '501 NotImplemented');
     assert.equal(routeName('PUT', '/b?versioning'), '501 NotImplemented');
     assert.equal(routeName('GET', '/b?versions'), '501 NotImplemented');
     assert.equal(routeName('PUT', '/b?policy'), '501 NotImplemented');

@@ -20,6 +20,7 @@ import { listMultipartUploads } from './ops/list-multipart-uploads.js';
 import { listObjects } from './ops/list-objects.js';
 import { listObjectsV2 } from './ops/list-objects-v2.js';
 import { listParts } from './ops/list-parts.js';
+import { putBucketAcl, putObjectAcl } from './ops/put-acl.js';
 import { putObject } from './ops/put-object.js';
 import { uploadPart } from './ops/upload-part.js';
 import { uploadPartCopy } from './ops/upload-part-copy.js';
@@ -63,6 +64,7 @@ export const ROUTES: readonly Route[] = [
     handler: getBucketLocation,
   },
   { name: 'GetBucketAcl', method: 'GET', target: 'bucket', query: ['acl'], handler: getBucketAcl },
+  { name: 'PutBucketAcl', method: 'PUT', target: 'bucket', query: ['acl'], handler: putBucketAcl },
   {
     name: 'GetBucketVersioning',
     method: 'GET',
@@ -93,6 +95,7 @@ export const ROUTES: readonly Route[] = [
     query: ['attributes'],
     handler: getObjectAttributes,
   },
+  { name: 'PutObjectAcl', method: 'PUT', target: 'object', query: ['acl'], handler: putObjectAcl },
   {
     name: 'UploadPartCopy',
     method: 'PUT',

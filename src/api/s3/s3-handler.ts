@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
 import { openRequestBody } from './auth/request-body.js';
@@ -51,11 +52,29 @@ function checkRegion(auth: SignedAuth, op: Route, region: string): void {
 }
 
 /**
+ * Sends `100 Continue` when the operation first reads the body, so that everything it checks before
+ * (headers, whether the bucket or upload exists) is answered before the client uploads anything.
+ * A Readable calls _read only when a consumer asks for data.
+ */
+function continueOnFirstRead(body: Readable, res: ServerResponse): void {
+  const read = body._read;
+  body._read = function (this: Readable, size: number) {
+    body._read = read;
+    if (!res.headersSent) res.writeContinue();
+    read.call(this, size);
+  };
+}
+
+/**
  * The S3 front: addressing, authentication, routing, then one operation module. Every response
  * carries a request id; every failure is an S3 XML error (bodiless for HEAD); unexpected failures
- * are logged with the request id and answered InternalError. It never throws.
+ * are logged with the request id and answered InternalError. It never throws. With
+ * `continuePending` (Expect: 100-continue, nothing sent yet) the `100 Continue` waits until the
+ * request is authenticated and routed and its operation starts reading the body.
  */
-export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createS3Handler(
+  opts: S3HandlerOptions,
+): (req: IncomingMessage, res: ServerResponse, continuePending?: boolean) => void {
   const log = opts.log ?? (() => {});
   const owner: Owner = {
     id: createHash('sha256').update(`cairn-owner:${opts.credentials.accessKey}`).digest('hex'),
@@ -64,7 +83,7 @@ export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, 
   const lookupSecret = (accessKey: string) =>
     accessKey === opts.credentials.accessKey ? opts.credentials.secretKey : undefined;
 
-  return (req, res) => {
+  return (req, res, continuePending = false) => {
     const requestId = newRequestId();
     const method = (req.method ?? 'GET').toUpperCase();
     let resource = '/';
@@ -153,6 +172,7 @@ export function createS3Handler(opts: S3HandlerOptions): (req: IncomingMessage, 
         body: () => {
           if (body !== undefined) throw new Error('request body opened twice');
           body = openRequestBody(req, auth);
+          if (continuePending) continueOnFirstRead(body, res);
           // Consumers attach their own listeners; this one keeps an unconsumed body's late error
           // (client gone) from becoming an uncaught exception.
           body.on('error', () => {});

@@ -81,18 +81,30 @@ export function parsePresigned(params: readonly QueryParam[]): ParsedPresigned {
   };
 }
 
-/** A presigned URL is valid from its X-Amz-Date (less the allowed skew) until X-Amz-Expires seconds after it. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * A presigned URL is valid from its X-Amz-Date (less the allowed skew) until X-Amz-Expires seconds
+ * after it. Both refusals are AccessDenied with the times S3 reports (S3 gives X-Amz-Date of a URL
+ * that is not yet valid in milliseconds since the epoch).
+ */
 export function checkPresignedTime(parsed: ParsedPresigned, now: Date): void {
   const start = parsed.date.getTime();
-  if (start - now.getTime() > MAX_CLOCK_SKEW_MS) {
-    throw new S3Error('AccessDenied', 'Request is not valid yet');
-  }
   const expiresAt = start + parsed.expiresSeconds * 1000;
+  if (start - now.getTime() > MAX_CLOCK_SKEW_MS) {
+    throw new S3Error('AccessDenied', 'Request is not yet valid', {
+      'X-Amz-Date': String(start),
+      Expires: isoSeconds(expiresAt),
+      ServerTime: isoSeconds(now.getTime()),
+    });
+  }
   if (now.getTime() > expiresAt) {
     throw new S3Error('AccessDenied', 'Request has expired', {
       'X-Amz-Expires': String(parsed.expiresSeconds),
-      Expires: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      ServerTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Expires: isoSeconds(expiresAt),
+      ServerTime: isoSeconds(now.getTime()),
     });
   }
 }

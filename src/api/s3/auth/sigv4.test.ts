@@ -368,17 +368,26 @@ describe('SigV4 presigned URLs', () => {
       'AccessDenied',
       /^Request has expired$/,
     );
-    assert.equal(err.details['X-Amz-Expires'], '60');
+    assert.deepEqual(err.details, {
+      'X-Amz-Expires': '60',
+      Expires: '2024-03-01T10:01:00Z',
+      ServerTime: '2024-03-01T10:01:01Z',
+    });
   });
 
   it('rejects a URL dated too far in the future', async () => {
     const date = new Date('2024-03-01T10:00:00Z');
     const req = await sdkPresign({ path: '/bucket/key', date, expiresIn: 60 });
-    expectS3Error(
+    const err = expectS3Error(
       () => authenticate(req, lookup, new Date(date.getTime() - 20 * 60_000)),
       'AccessDenied',
-      /not valid yet/,
+      /^Request is not yet valid$/,
     );
+    assert.deepEqual(err.details, {
+      'X-Amz-Date': String(date.getTime()),
+      Expires: '2024-03-01T10:01:00Z',
+      ServerTime: '2024-03-01T09:40:00Z',
+    });
   });
 
   it('rejects a tampered query parameter or path', async () => {
