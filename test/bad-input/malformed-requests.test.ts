@@ -189,7 +189,7 @@ describe('malformed requests', () => {
     assertS3Error(res, 416, 'InvalidRange');
   });
 
-  test('UploadPartCopy: a copy-source range past the source is 400 InvalidArgument naming the size (as S3, not 416); a malformed one names the form; no part is made', async () => {
+  test('UploadPartCopy: a copy-source range past the source is 416 InvalidRange naming the size; a malformed one is 400 InvalidArgument naming the form; no part is made', async () => {
     const client = s3Client(cairn);
     const { UploadId } = await client.send(
       new CreateMultipartUploadCommand({ Bucket: 'bad', Key: 'ranged' }),
@@ -204,7 +204,7 @@ describe('malformed requests', () => {
     // 'keep' holds 10 bytes.
     for (const range of ['bytes=0-10', 'bytes=0-21', 'bytes=10-12', 'bytes=50-60']) {
       const res = await copyPart(range);
-      assertS3Error(res, 400, 'InvalidArgument', range);
+      assertS3Error(res, 416, 'InvalidRange', range);
       assert.equal(
         parseS3Error(res.body)?.message,
         'Range specified is not valid for source object of size: 10',

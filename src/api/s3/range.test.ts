@@ -59,15 +59,15 @@ describe('Range header', () => {
     }
   });
 
-  it('refuses a copy-source range past the source with InvalidArgument naming its size, not InvalidRange', () => {
+  it('refuses a copy-source range past the source with 416 InvalidRange naming its size', () => {
     for (const v of ['bytes=5-10', 'bytes=10-12', 'bytes=0-21', 'bytes=0-0']) {
       const size = v === 'bytes=0-0' ? 0 : 10;
       assert.throws(
         () => resolveCopySourceRange(v, size),
         (err: unknown) =>
           err instanceof S3Error &&
-          err.code === 'InvalidArgument' &&
-          err.status === 400 &&
+          err.code === 'InvalidRange' &&
+          err.status === 416 &&
           err.message === `Range specified is not valid for source object of size: ${size}`,
         v,
       );

@@ -33,8 +33,8 @@ function unsatisfiable(size: number): S3Error {
 /**
  * `x-amz-copy-source-range: bytes=first-last`, as S3 reads it: anything but one range with both ends,
  * first <= last, is malformed (InvalidArgument naming the form); a well-formed range that reaches
- * past the source is InvalidArgument too, with S3's message naming the source size. (Unlike a GET's
- * Range, S3 does not answer 416 InvalidRange here.)
+ * past the source is 416 InvalidRange naming the source size, as MinIO and Ceph RGW answer and the
+ * S3 conformance suites expect (reports of AWS itself vary between that and 400 InvalidArgument).
  */
 export function resolveCopySourceRange(value: string, size: number): ByteRange {
   const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
@@ -51,9 +51,8 @@ export function resolveCopySourceRange(value: string, size: number): ByteRange {
     );
   }
   if (end >= size) {
-    throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
-      ArgumentName: 'x-amz-copy-source-range',
-      ArgumentValue: value,
+    throw new S3Error('InvalidRange', `Range specified is not valid for source object of size: ${size}`, {
+      RangeRequested: value,
     });
   }
   return { start, end };
