@@ -1,8 +1,11 @@
 import { join } from 'node:path';
-import { createHttpServer } from '../api/http-server.js';
-import { createS3Handler } from '../api/s3/s3-handler.js';
+import { healthMount } from '../api/health/health.js';
+import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
+import { ApiServer } from '../api/server.js';
+import { rootIdentityStore, rootOnlyAuthorizer } from '../iam/authorizer.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
+import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
@@ -11,34 +14,31 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
-  const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+  const logger = lineLogger();
+  const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
     process.env,
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
   let ready = false;
-  const server = createHttpServer({
-    s3: createS3Handler({
-      objects,
-      credentials,
-      domains: config.domains,
-      region: config.region,
-      enforceRegion: config.enforceRegion,
-      log,
-    }),
-    isReady: () => ready,
+  const server = new ApiServer({
+    log: logger,
+    mounts: [
+      healthMount(() => ready),
+      s3Mount({
+        objects,
+        identities: rootIdentityStore(credentials),
+        authorizer: rootOnlyAuthorizer,
+        owner: ownerFor(credentials.accessKey),
+        domains: config.domains,
+        region: config.region,
+        enforceRegion: config.enforceRegion,
+      }),
+    ],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const { port } = await server.listen(config.port, config.host);
   ready = true;
-  const bound = server.address();
-  const port = typeof bound === 'object' && bound ? bound.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   process.stdout.write(
@@ -60,20 +60,16 @@ export async function runServerCommand(args: string[]): Promise<void> {
     stopping = true;
     ready = false;
     log(`${signal}: finishing in-flight requests`);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      objects.close().then(
+    server
+      .close(SHUTDOWN_GRACE_MS)
+      .then(() => objects.close())
+      .then(
         () => process.exit(0),
         (err: unknown) => {
-          log(`closing storage failed: ${String(err)}`);
+          logger.error(`closing storage failed: ${String(err)}`);
           process.exit(1);
         },
       );
-    });
-    // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

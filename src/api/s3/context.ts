@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Principal } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import type { Logger } from '../../util/logger.js';
 import type { ErrorContext } from './object-error-map.js';
 
 /** The decoded request payload (aws-chunked framing removed, signatures verified as it streams). */
@@ -32,11 +34,20 @@ export interface S3Context {
   objects: ObjectLayer;
   region: string;
   owner: Owner;
+  /** Who the request acts as (anonymous when unsigned). */
+  principal: Principal;
+  /**
+   * Throws AccessDenied unless the principal may perform `action` on the bucket or object: for
+   * what an operation touches beyond the routed resource (a copy's source, each key of a
+   * multi-object delete).
+   */
+  authorize(action: string, bucket: string, key?: string): void;
   /** Opens the decoded request body; call at most once. */
   body(): DecodedBody;
   /** Filled in by operations as they learn more (upload id, checksum algorithm), for error bodies. */
   errorContext: ErrorContext;
-  log: (msg: string) => void;
+  /** Logs with the request id. */
+  log: Logger;
 }
 
 /** A request header as one string (repeated headers joined by commas), or undefined when absent. */

@@ -51,7 +51,14 @@ export function parseCopySource(value: string): CopySource {
 
 /** Opens the copy source named by the request and enforces the x-amz-copy-source-if-* conditions. */
 export async function openCopySource(ctx: S3Context): Promise<{ source: CopySource; reader: ObjectReader }> {
-  const source = parseCopySource(header(ctx, 'x-amz-copy-source') ?? '');
+  const raw = header(ctx, 'x-amz-copy-source') ?? '';
+  const source = parseCopySource(raw);
+  // Reading the source is its own permission: s3:GetObject (or the version's) on the source key.
+  ctx.authorize(
+    /[?&]versionId=/.test(raw) ? 's3:GetObjectVersion' : 's3:GetObject',
+    source.bucket,
+    source.key,
+  );
   for (const name of Object.keys(ctx.req.headers)) {
     if (name.startsWith('x-amz-copy-source-server-side-encryption')) {
       throw new S3Error('NotImplemented', undefined, { Header: name });

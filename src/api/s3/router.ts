@@ -29,8 +29,20 @@ export type Target = 'service' | 'bucket' | 'object';
 export type Handler = (ctx: S3Context) => Promise<void>;
 
 export interface Route {
-  /** The AWS operation name, for logs. */
+  /**
+   * The AWS operation name. It names the request's API in the completion event (metrics, trace,
+   * audit) and in region checks; a reader finds any operation here by it.
+   */
   name: string;
+  /** The IAM action the request needs on its bucket or object (service authorization reference). */
+  action: string;
+  /** The action instead, when the request names a `versionId`. */
+  versionAction?: string;
+  /**
+   * The operation authorizes each object it touches itself (DeleteObjects answers AccessDenied per
+   * key), so the request is not authorized as a whole.
+   */
+  perObject?: boolean;
   method: string;
   target: Target;
   /** Query parameters that must all be present (subresources). */
@@ -47,10 +59,17 @@ export interface Route {
  * finds any operation here by its AWS name.
  */
 export const ROUTES: readonly Route[] = [
-  { name: 'ListBuckets', method: 'GET', target: 'service', handler: listBuckets },
+  {
+    name: 'ListBuckets',
+    action: 's3:ListAllMyBuckets',
+    method: 'GET',
+    target: 'service',
+    handler: listBuckets,
+  },
 
   {
     name: 'ListMultipartUploads',
+    action: 's3:ListBucketMultipartUploads',
     method: 'GET',
     target: 'bucket',
     query: ['uploads'],
@@ -58,46 +77,102 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'GetBucketLocation',
+    action: 's3:GetBucketLocation',
     method: 'GET',
     target: 'bucket',
     query: ['location'],
     handler: getBucketLocation,
   },
-  { name: 'GetBucketAcl', method: 'GET', target: 'bucket', query: ['acl'], handler: getBucketAcl },
-  { name: 'PutBucketAcl', method: 'PUT', target: 'bucket', query: ['acl'], handler: putBucketAcl },
+  {
+    name: 'GetBucketAcl',
+    action: 's3:GetBucketAcl',
+    method: 'GET',
+    target: 'bucket',
+    query: ['acl'],
+    handler: getBucketAcl,
+  },
+  {
+    name: 'PutBucketAcl',
+    action: 's3:PutBucketAcl',
+    method: 'PUT',
+    target: 'bucket',
+    query: ['acl'],
+    handler: putBucketAcl,
+  },
   {
     name: 'GetBucketVersioning',
+    action: 's3:GetBucketVersioning',
     method: 'GET',
     target: 'bucket',
     query: ['versioning'],
     handler: getBucketVersioning,
   },
-  { name: 'DeleteObjects', method: 'POST', target: 'bucket', query: ['delete'], handler: deleteObjects },
+  {
+    name: 'DeleteObjects',
+    action: 's3:DeleteObject',
+    perObject: true,
+    method: 'POST',
+    target: 'bucket',
+    query: ['delete'],
+    handler: deleteObjects,
+  },
   {
     name: 'ListObjectsV2',
+    action: 's3:ListBucket',
     method: 'GET',
     target: 'bucket',
     queryValue: ['list-type', '2'],
     handler: listObjectsV2,
   },
-  { name: 'ListObjects', method: 'GET', target: 'bucket', handler: listObjects },
-  { name: 'HeadBucket', method: 'HEAD', target: 'bucket', handler: headBucket },
-  { name: 'CreateBucket', method: 'PUT', target: 'bucket', handler: createBucket },
-  { name: 'DeleteBucket', method: 'DELETE', target: 'bucket', handler: deleteBucket },
+  { name: 'ListObjects', action: 's3:ListBucket', method: 'GET', target: 'bucket', handler: listObjects },
+  { name: 'HeadBucket', action: 's3:ListBucket', method: 'HEAD', target: 'bucket', handler: headBucket },
+  { name: 'CreateBucket', action: 's3:CreateBucket', method: 'PUT', target: 'bucket', handler: createBucket },
+  {
+    name: 'DeleteBucket',
+    action: 's3:DeleteBucket',
+    method: 'DELETE',
+    target: 'bucket',
+    handler: deleteBucket,
+  },
 
-  { name: 'ListParts', method: 'GET', target: 'object', query: ['uploadId'], handler: listParts },
-  { name: 'GetObjectAcl', method: 'GET', target: 'object', query: ['acl'], handler: getObjectAcl },
-  // IAM: s3:GetObjectAttributes, or s3:GetObjectVersionAttributes with a versionId (Route has no field yet).
+  {
+    name: 'ListParts',
+    action: 's3:ListMultipartUploadParts',
+    method: 'GET',
+    target: 'object',
+    query: ['uploadId'],
+    handler: listParts,
+  },
+  {
+    name: 'GetObjectAcl',
+    action: 's3:GetObjectAcl',
+    versionAction: 's3:GetObjectVersionAcl',
+    method: 'GET',
+    target: 'object',
+    query: ['acl'],
+    handler: getObjectAcl,
+  },
   {
     name: 'GetObjectAttributes',
+    action: 's3:GetObjectAttributes',
+    versionAction: 's3:GetObjectVersionAttributes',
     method: 'GET',
     target: 'object',
     query: ['attributes'],
     handler: getObjectAttributes,
   },
-  { name: 'PutObjectAcl', method: 'PUT', target: 'object', query: ['acl'], handler: putObjectAcl },
+  {
+    name: 'PutObjectAcl',
+    action: 's3:PutObjectAcl',
+    versionAction: 's3:PutObjectVersionAcl',
+    method: 'PUT',
+    target: 'object',
+    query: ['acl'],
+    handler: putObjectAcl,
+  },
   {
     name: 'UploadPartCopy',
+    action: 's3:PutObject',
     method: 'PUT',
     target: 'object',
     query: ['partNumber', 'uploadId'],
@@ -106,6 +181,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'UploadPart',
+    action: 's3:PutObject',
     method: 'PUT',
     target: 'object',
     query: ['partNumber', 'uploadId'],
@@ -113,6 +189,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'CreateMultipartUpload',
+    action: 's3:PutObject',
     method: 'POST',
     target: 'object',
     query: ['uploads'],
@@ -120,6 +197,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'CompleteMultipartUpload',
+    action: 's3:PutObject',
     method: 'POST',
     target: 'object',
     query: ['uploadId'],
@@ -127,16 +205,45 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: 'AbortMultipartUpload',
+    action: 's3:AbortMultipartUpload',
     method: 'DELETE',
     target: 'object',
     query: ['uploadId'],
     handler: abortMultipartUpload,
   },
-  { name: 'CopyObject', method: 'PUT', target: 'object', header: 'x-amz-copy-source', handler: copyObject },
-  { name: 'PutObject', method: 'PUT', target: 'object', handler: putObject },
-  { name: 'GetObject', method: 'GET', target: 'object', handler: getObject },
-  { name: 'HeadObject', method: 'HEAD', target: 'object', handler: headObject },
-  { name: 'DeleteObject', method: 'DELETE', target: 'object', handler: deleteObject },
+  {
+    name: 'CopyObject',
+    action: 's3:PutObject',
+    method: 'PUT',
+    target: 'object',
+    header: 'x-amz-copy-source',
+    handler: copyObject,
+  },
+  { name: 'PutObject', action: 's3:PutObject', method: 'PUT', target: 'object', handler: putObject },
+  {
+    name: 'GetObject',
+    action: 's3:GetObject',
+    versionAction: 's3:GetObjectVersion',
+    method: 'GET',
+    target: 'object',
+    handler: getObject,
+  },
+  {
+    name: 'HeadObject',
+    action: 's3:GetObject',
+    versionAction: 's3:GetObjectVersion',
+    method: 'HEAD',
+    target: 'object',
+    handler: headObject,
+  },
+  {
+    name: 'DeleteObject',
+    action: 's3:DeleteObject',
+    versionAction: 's3:DeleteObjectVersion',
+    method: 'DELETE',
+    target: 'object',
+    handler: deleteObject,
+  },
 ];
 
 /**

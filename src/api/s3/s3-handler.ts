@@ -1,19 +1,27 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Authorizer, IdentityStore } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import type { ApiRequest, Mount } from '../server.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
 import { openRequestBody } from './auth/request-body.js';
 import { type AuthResult, authenticate, type SignedAuth } from './auth/sigv4.js';
 import type { DecodedBody, Owner, S3Context } from './context.js';
+import { answerS3Error, type FailedRequest } from './error-answer.js';
 import { S3Error } from './errors.js';
-import { type ErrorContext, toS3Error } from './object-error-map.js';
-import { newRequestId, setCommonHeaders, writeError } from './response.js';
+import { authorizeAction, conditionContext, principalOf, routeAction } from './request-authorization.js';
+import { setCommonHeaders } from './response.js';
 import { type Route, route } from './router.js';
 
 export interface S3HandlerOptions {
   objects: ObjectLayer;
-  credentials: { accessKey: string; secretKey: string };
+  /** Who an access key is (and its secret, for signature checks). */
+  identities: IdentityStore;
+  /** Whether a principal may perform an action on a bucket or object. */
+  authorizer: Authorizer;
+  /** The canonical owner reported in listings and ACLs. */
+  owner: Owner;
   /** Domains for virtual-host-style addressing: Host `<bucket>.<domain>` names a bucket. */
   domains: string[];
   region: string;
@@ -22,17 +30,18 @@ export interface S3HandlerOptions {
    * region: then, as with MinIO, any region a client signs with is accepted.
    */
   enforceRegion?: boolean;
-  log?: (msg: string) => void;
+}
+
+/** The canonical owner of everything while the root user owns everything: derived from its key. */
+export function ownerFor(accessKey: string): Owner {
+  return {
+    id: createHash('sha256').update(`cairn-owner:${accessKey}`).digest('hex'),
+    displayName: accessKey,
+  };
 }
 
 /** Operations S3 answers whatever region the request was signed for (clients use them to find it). */
 const ANY_REGION = new Set(['ListBuckets', 'GetBucketLocation']);
-
-/** Headers set before an operation runs; an error response keeps them and drops everything else. */
-const COMMON_HEADERS = new Set(['x-amz-request-id', 'x-amz-id-2', 'server']);
-
-/** Bodies larger than this that an error left unread are not drained: the connection is closed. */
-const MAX_DRAIN_BYTES = 1024 * 1024;
 
 function checkRegion(auth: SignedAuth, op: Route, region: string): void {
   if (auth.signatureVersion === 2) return; // V2 signs no region
@@ -66,73 +75,32 @@ function continueOnFirstRead(body: Readable, res: ServerResponse): void {
 }
 
 /**
- * The S3 front: addressing, authentication, routing, then one operation module. Every response
- * carries a request id; every failure is an S3 XML error (bodiless for HEAD); unexpected failures
- * are logged with the request id and answered InternalError. It never throws. With
- * `continuePending` (Expect: 100-continue, nothing sent yet) the `100 Continue` waits until the
- * request is authenticated and routed and its operation starts reading the body.
+ * The S3 front, mounted at `/`: addressing, authentication, routing, authorization, then one
+ * operation module. Every response carries a request id; every failure is an S3 XML error
+ * (bodiless for HEAD); unexpected failures are logged with the request id and answered
+ * InternalError. It never throws. With `continuePending` (Expect: 100-continue, nothing sent yet)
+ * the `100 Continue` waits until the request is authenticated, routed and authorized and its
+ * operation starts reading the body.
  */
-export function createS3Handler(
-  opts: S3HandlerOptions,
-): (req: IncomingMessage, res: ServerResponse, continuePending?: boolean) => void {
-  const log = opts.log ?? (() => {});
-  const owner: Owner = {
-    id: createHash('sha256').update(`cairn-owner:${opts.credentials.accessKey}`).digest('hex'),
-    displayName: opts.credentials.accessKey,
-  };
-  const lookupSecret = (accessKey: string) =>
-    accessKey === opts.credentials.accessKey ? opts.credentials.secretKey : undefined;
+export function s3Mount(opts: S3HandlerOptions): Mount {
+  const lookupSecret = (accessKey: string) => opts.identities.lookup(accessKey)?.secretKey;
 
-  return (req, res, continuePending = false) => {
-    const requestId = newRequestId();
-    const method = (req.method ?? 'GET').toUpperCase();
-    let resource = '/';
-    let errorContext: ErrorContext = {};
-    let body: DecodedBody | undefined;
-
-    const fail = (err: unknown) => {
-      if (res.destroyed || req.socket?.destroyed) return; // the client went away: nobody to answer
-      let s3 = toS3Error(err, errorContext);
-      if (s3 === undefined) {
-        log(
-          `${requestId} ${method} ${resource}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-        );
-        s3 = new S3Error('InternalError');
-      }
-      if (res.headersSent) {
-        // Mid-body failure: the status is gone, so cut the connection rather than end it cleanly.
-        log(`${requestId} ${method} ${resource}: failed after headers were sent: ${s3.code} ${s3.message}`);
-        res.destroy();
-        return;
-      }
-      for (const name of res.getHeaderNames()) {
-        if (!COMMON_HEADERS.has(name)) res.removeHeader(name);
-      }
-      const extra: Record<string, string> = {};
-      if (s3.code === 'InvalidRange' && s3.details.ActualObjectSize !== undefined) {
-        extra['Content-Range'] = `bytes */${s3.details.ActualObjectSize}`;
-      }
-      if (s3.details.Region !== undefined) extra['x-amz-bucket-region'] = s3.details.Region;
-      const chunked = req.headers['transfer-encoding'] !== undefined;
-      const length = chunked ? Number.NaN : Number(req.headers['content-length'] ?? 0);
-      if ((chunked || length > 0) && !req.readableEnded) {
-        // The body was not (fully) read. Small remainders are drained to keep the connection;
-        // large or unknown ones close it after the answer instead of reading gigabytes for nothing.
-        if (body !== undefined || !(length <= MAX_DRAIN_BYTES)) extra.Connection = 'close';
-        if (body !== undefined) {
-          req.unpipe();
-          body.destroy();
-        }
-        req.resume();
-      }
-      writeError(res, method, s3, resource, requestId, extra);
+  const handle = (r: ApiRequest): void => {
+    const { req, res } = r;
+    const failed: FailedRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      resource: '/',
+      errorContext: {},
+      body: undefined,
     };
-
+    const fail = (err: unknown) => answerS3Error(r, failed, err);
+    const method = failed.method;
     try {
-      setCommonHeaders(res, requestId);
+      setCommonHeaders(res, r.id);
       const target = parseTarget(req.url ?? '/', req.headers.host, opts.domains);
-      resource = target.resource;
-      errorContext = { bucket: target.bucket, key: target.key };
+      failed.resource = target.resource;
+      failed.errorContext = { bucket: target.bucket, key: target.key };
+      if (target.bucket !== undefined) r.facts.bucket = target.bucket;
       const auth: AuthResult = authenticate(
         {
           method,
@@ -147,17 +115,41 @@ export function createS3Handler(
         },
         lookupSecret,
       );
-      if (auth.kind === 'anonymous') throw new S3Error('AccessDenied');
-      const op = route({
-        method,
-        bucket: target.bucket,
-        key: target.key,
-        query: target.query,
-        headers: req.headers,
-      });
-      if (opts.enforceRegion) checkRegion(auth, op, opts.region);
+      const principal = principalOf(auth, opts.identities);
+      if (auth.kind === 'signed') r.facts.principal = auth.accessKey;
+      let op: Route;
+      try {
+        op = route({
+          method,
+          bucket: target.bucket,
+          key: target.key,
+          query: target.query,
+          headers: req.headers,
+        });
+      } catch (err) {
+        // An anonymous caller learns nothing about what is routable: it is refused first.
+        if (principal.kind === 'anonymous') throw new S3Error('AccessDenied');
+        throw err;
+      }
+      r.facts.api = op.name;
+      if (opts.enforceRegion && auth.kind === 'signed') checkRegion(auth, op, opts.region);
+      const conditions = () => conditionContext(req, auth, target.query);
+      if (op.perObject) {
+        // The operation authorizes each key; anonymous multi-object deletes stay refused until
+        // bucket policies (the access-control issue) can allow them key by key.
+        if (principal.kind === 'anonymous') throw new S3Error('AccessDenied');
+      } else {
+        authorizeAction(
+          opts.authorizer,
+          principal,
+          routeAction(op, target.query),
+          target.bucket,
+          target.key,
+          conditions,
+        );
+      }
       const ctx: S3Context = {
-        requestId,
+        requestId: r.id,
         req,
         res,
         method,
@@ -166,13 +158,17 @@ export function createS3Handler(
         query: target.query,
         objects: opts.objects,
         region: opts.region,
-        owner,
-        errorContext,
-        log,
+        owner: opts.owner,
+        principal,
+        authorize: (action, bucket, key) =>
+          authorizeAction(opts.authorizer, principal, action, bucket, key, conditions),
+        errorContext: failed.errorContext,
+        log: r.log,
         body: () => {
-          if (body !== undefined) throw new Error('request body opened twice');
-          body = openRequestBody(req, auth);
-          if (continuePending) continueOnFirstRead(body, res);
+          if (failed.body !== undefined) throw new Error('request body opened twice');
+          const body: DecodedBody = openRequestBody(req, auth);
+          failed.body = body;
+          if (r.continuePending) continueOnFirstRead(body, res);
           // Consumers attach their own listeners; this one keeps an unconsumed body's late error
           // (client gone) from becoming an uncaught exception.
           body.on('error', () => {});
@@ -184,4 +180,5 @@ export function createS3Handler(
       fail(err);
     }
   };
+  return { prefix: '/', handle };
 }

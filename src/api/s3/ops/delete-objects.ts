@@ -83,11 +83,16 @@ async function deleteOne(ctx: S3Context, entry: DeleteEntry, quiet: boolean): Pr
     return failure(err.code, err.message);
   }
   try {
+    ctx.authorize(
+      entry.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
+      ctx.bucket,
+      entry.key,
+    );
     await ctx.objects.deleteObject(ctx.bucket, entry.key);
   } catch (err) {
     const s3 = toS3Error(err, { bucket: ctx.bucket, key: entry.key });
     if (s3 === undefined) {
-      ctx.log(`${ctx.requestId} DeleteObjects ${ctx.bucket}/${entry.key}: ${String(err)}`);
+      ctx.log.error(`DeleteObjects ${ctx.bucket}/${entry.key}: ${String(err)}`);
       return failure('InternalError', new S3Error('InternalError').message);
     }
     return failure(s3.code, s3.message);

@@ -1,0 +1,80 @@
+/**
+ * The S3 side of the authorization step: which principal a request is, the condition keys a policy
+ * may test, and the check of a routed operation (and of a copy's source) against the Authorizer.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import {
+  type Authorizer,
+  type ConditionContext,
+  type IdentityStore,
+  type Principal,
+  s3Resource,
+} from '../../iam/authorizer.js';
+import type { AuthResult } from './auth/auth-result.js';
+import { S3Error } from './errors.js';
+import type { Route } from './router.js';
+
+const ANONYMOUS: Principal = { kind: 'anonymous' };
+
+/** The principal an authenticated request acts as (authentication already found its identity). */
+export function principalOf(auth: AuthResult, identities: IdentityStore): Principal {
+  if (auth.kind === 'anonymous') return ANONYMOUS;
+  const identity = identities.lookup(auth.accessKey);
+  // Authentication looked the key up a moment ago; a key removed since then is refused like any other.
+  if (identity === undefined)
+    throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: auth.accessKey });
+  return identity.principal;
+}
+
+/** The global and S3 condition keys of a request, as IAM names them. */
+export function conditionContext(
+  req: IncomingMessage,
+  auth: AuthResult,
+  query: URLSearchParams,
+): ConditionContext {
+  const now = new Date();
+  const ctx: ConditionContext = {
+    'aws:CurrentTime': [now.toISOString()],
+    'aws:EpochTime': [String(Math.floor(now.getTime() / 1000))],
+    'aws:SecureTransport': [String((req.socket as TLSSocket).encrypted === true)],
+    'aws:principaltype': [auth.kind === 'anonymous' ? 'Anonymous' : 'Account'],
+  };
+  const add = (key: string, value: string | string[] | undefined) => {
+    if (value !== undefined) ctx[key] = Array.isArray(value) ? value : [value];
+  };
+  add('aws:SourceIp', req.socket.remoteAddress?.replace(/^::ffff:/, ''));
+  add('aws:UserAgent', req.headers['user-agent']);
+  add('aws:Referer', req.headers.referer);
+  if (auth.kind === 'signed') {
+    add('aws:username', auth.accessKey);
+    add('s3:signatureversion', auth.signatureVersion === 4 ? 'AWS4-HMAC-SHA256' : 'AWS');
+    add('s3:authType', auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER');
+  }
+  for (const name of ['prefix', 'delimiter', 'max-keys', 'versionId'] as const) {
+    add(`s3:${name}`, query.get(name) ?? undefined);
+  }
+  for (const name of ['x-amz-acl', 'x-amz-content-sha256', 'x-amz-copy-source', 'x-amz-storage-class']) {
+    add(`s3:${name}`, req.headers[name]);
+  }
+  return ctx;
+}
+
+/** Throws AccessDenied unless `principal` may perform `action` on the bucket or object. */
+export function authorizeAction(
+  authorizer: Authorizer,
+  principal: Principal,
+  action: string,
+  bucket: string | undefined,
+  key: string | undefined,
+  conditions: () => ConditionContext,
+): void {
+  if (!authorizer.authorize({ principal, action, resource: s3Resource(bucket, key), conditions })) {
+    throw new S3Error('AccessDenied');
+  }
+}
+
+/** The IAM action a routed request needs: the version variant when it names a versionId. */
+export function routeAction(op: Route, query: URLSearchParams): string {
+  return op.versionAction !== undefined && query.has('versionId') ? op.versionAction : op.action;
+}

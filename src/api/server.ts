@@ -1,0 +1,215 @@
+/**
+ * The one HTTP server of a Cairn process. It dispatches each request by path prefix to a mounted
+ * handler (health probes, S3; later admin, metrics), before S3 addressing reads a bucket name from
+ * the path. It owns what every handler shares: the request id, a logger that carries it, the answer
+ * for a handler that fails without answering, graceful shutdown, and the per-request completion
+ * event that metrics, trace and audit subscribe to.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../util/logger.js';
+import { newRequestId } from './request-id.js';
+
+/** What a handler learns about a request, reported in its completion event. */
+export interface RequestFacts {
+  /** The API's operation name (`PutObject`, `HealthReady`); empty until a handler names it. */
+  api: string;
+  bucket?: string;
+  /** The access key the request was authenticated as; absent for anonymous requests. */
+  principal?: string;
+}
+
+export interface ApiRequest {
+  readonly id: string;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /**
+   * The request carries `Expect: 100-continue` and nothing has been sent: the handler sends
+   * `100 Continue` (res.writeContinue) when it is about to read the body, so a request it refuses
+   * first never makes the client upload its body.
+   */
+  readonly continuePending: boolean;
+  /** Logs with this request's id. */
+  readonly log: Logger;
+  readonly facts: RequestFacts;
+}
+
+export interface Mount {
+  /** Requests whose path starts with this are this handler's; the longest matching prefix wins. */
+  prefix: string;
+  /** Answers the request. A failure it lets escape is logged and answered by `renderError`. */
+  handle(r: ApiRequest): void | Promise<void>;
+  /** Answers an escaped failure in the handler's own format; a plain 500 when absent. */
+  renderError?(r: ApiRequest, err: unknown): void;
+}
+
+export interface RequestCompletion {
+  requestId: string;
+  /** When the request arrived. */
+  time: Date;
+  method: string;
+  /** The path, without the query string (which may carry presigned credentials). */
+  path: string;
+  api: string;
+  bucket?: string;
+  principal?: string;
+  status: number;
+  /** The response did not finish: the client went away or the connection was cut. */
+  canceled: boolean;
+  /** Bytes read from and written to the connection for this request, headers included. */
+  bytesIn: number;
+  bytesOut: number;
+  durationMs: number;
+  remoteAddress?: string;
+}
+
+export interface ApiServerOptions {
+  mounts: Mount[];
+  log: Logger;
+}
+
+/** Connection byte counts at the end of the previous request on a keep-alive socket. */
+const socketMarks = new WeakMap<Socket, { read: number; written: number }>();
+
+export class ApiServer {
+  readonly http: Server;
+  private readonly mounts: Mount[];
+  private readonly log: Logger;
+  private readonly completionListeners = new Set<(c: RequestCompletion) => void>();
+
+  constructor(opts: ApiServerOptions) {
+    this.mounts = [...opts.mounts].sort((a, b) => b.prefix.length - a.prefix.length);
+    this.log = opts.log;
+    this.http = createServer(
+      {
+        // Uploads of many GiB take long: no whole-request deadline, but a client must finish
+        // sending headers promptly and idle keep-alive sockets are reaped.
+        requestTimeout: 0,
+        headersTimeout: 60_000,
+        keepAliveTimeout: 65_000,
+        // S3 allows 8 KiB of user metadata plus the usual headers; 64 KiB leaves room and still
+        // answers absurd header blocks with 431.
+        maxHeaderSize: 64 * 1024,
+      },
+      (req, res) => this.dispatch(req, res, false),
+    );
+    // With a listener here Node no longer answers `Expect: 100-continue` by itself. If the answer
+    // is final without a 100, Node closes the connection after it: the client may or may not send
+    // the body anyway, so the connection cannot be reused safely.
+    this.http.on('checkContinue', (req, res) => this.dispatch(req, res, true));
+  }
+
+  /**
+   * Calls `listener` once for every request when its response ends or is cut off. With no listener
+   * the server does no per-request bookkeeping at all. Returns the unsubscribe function.
+   */
+  onComplete(listener: (c: RequestCompletion) => void): () => void {
+    this.completionListeners.add(listener);
+    return () => this.completionListeners.delete(listener);
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve(this.http.address() as AddressInfo);
+      });
+    });
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then cuts the
+   * connections still open. Resolves once the server is closed.
+   */
+  close(graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const force = setTimeout(() => this.http.closeAllConnections(), graceMs);
+      force.unref();
+      this.http.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+      this.http.closeIdleConnections();
+    });
+  }
+
+  private mountFor(path: string): Mount | undefined {
+    return this.mounts.find((m) => path.startsWith(m.prefix));
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, continuePending: boolean): void {
+    const id = newRequestId();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const r: ApiRequest = {
+      id,
+      req,
+      res,
+      continuePending,
+      log: this.log.child({ requestId: id }),
+      facts: { api: '' },
+    };
+    if (this.completionListeners.size > 0) this.watchCompletion(r, path);
+    const mount = this.mountFor(path);
+    if (mount === undefined) {
+      res.writeHead(404, { 'content-length': '0' }).end();
+      return;
+    }
+    try {
+      const pending = mount.handle(r);
+      if (pending) pending.catch((err) => this.fail(mount, r, err));
+    } catch (err) {
+      this.fail(mount, r, err);
+    }
+  }
+
+  private fail(mount: Mount, r: ApiRequest, err: unknown): void {
+    r.log.error(
+      `${r.req.method} ${r.req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    if (r.res.headersSent) {
+      r.res.destroy();
+      return;
+    }
+    if (mount.renderError) mount.renderError(r, err);
+    else r.res.writeHead(500, { 'content-length': '0' }).end();
+  }
+
+  private watchCompletion(r: ApiRequest, path: string): void {
+    const time = new Date();
+    const started = performance.now();
+    r.res.once('close', () => {
+      const socket = r.req.socket;
+      const mark = socketMarks.get(socket) ?? { read: 0, written: 0 };
+      const read = socket.bytesRead;
+      const written = socket.bytesWritten;
+      socketMarks.set(socket, { read, written });
+      const completion: RequestCompletion = {
+        requestId: r.id,
+        time,
+        method: r.req.method ?? 'GET',
+        path,
+        api: r.facts.api,
+        status: r.res.statusCode,
+        canceled: !r.res.writableFinished,
+        bytesIn: read - mark.read,
+        bytesOut: written - mark.written,
+        durationMs: performance.now() - started,
+      };
+      if (r.facts.bucket !== undefined) completion.bucket = r.facts.bucket;
+      if (r.facts.principal !== undefined) completion.principal = r.facts.principal;
+      if (socket.remoteAddress !== undefined) completion.remoteAddress = socket.remoteAddress;
+      for (const listener of this.completionListeners) {
+        try {
+          listener(completion);
+        } catch (err) {
+          this.log.error(`request completion listener failed: ${String(err)}`);
+        }
+      }
+    });
+  }
+}
