@@ -25,6 +25,8 @@ export interface RawRequest {
   secretKey?: string;
   /** Sign the payload as UNSIGNED-PAYLOAD instead of its sha256. */
   unsignedPayload?: boolean;
+  /** Sign the header bytes as sent (latin1 of each char) rather than the UTF-8 of the strings. */
+  signWireBytes?: boolean;
   timeoutMs?: number;
 }
 
@@ -48,6 +50,7 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
       secretKey: req.secretKey ?? cairn.secretKey,
       region: cairn.region,
       ...(req.date ? { date: req.date } : {}),
+      ...(req.signWireBytes ? { canonicalEncoding: 'latin1' as const } : {}),
     });
   }
   const qs = req.query ? canonicalQuery(req.query) : '';
