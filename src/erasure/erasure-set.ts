@@ -144,7 +144,7 @@ export class ErasureSet {
    * every drive. On failure everything written is removed before the error propagates.
    */
   async writeData(
-    body: AsyncIterable<Buffer | Uint8Array | string>,
+    body: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>,
     opts: WriteDataOptions,
   ): Promise<WrittenData> {
     const { layout } = opts;

@@ -6,7 +6,7 @@ import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.j
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { HashPool } from '../util/hash-pool.js';
-import { createBodyHasher } from './body-hasher.js';
+import { type BodyHasher, createBodyHasher } from './body-hasher.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
@@ -41,7 +41,7 @@ import type {
   PutPartOptions,
 } from './object-layer.js';
 import { verifyBody } from './put-checks.js';
-import { receiveBody } from './receive-body.js';
+import { receiveBody, receiveUnsizedBody } from './receive-body.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
@@ -214,23 +214,31 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   async putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo> {
     const b = await this.ctx.bucket(bucket);
-    if (!Number.isSafeInteger(opts.size) || opts.size < 0)
-      throw new ObjectLayerError('InvalidArgument', `invalid object size ${opts.size}`);
-    if (opts.size > MAX_PUT_SIZE)
-      throw new ObjectLayerError(
-        'EntityTooLarge',
-        `object of ${opts.size} bytes exceeds the single PUT limit`,
-      );
+    const size = opts.size;
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 0))
+      throw new ObjectLayerError('InvalidArgument', `invalid object size ${size}`);
+    if (size !== undefined && size > MAX_PUT_SIZE)
+      throw new ObjectLayerError('EntityTooLarge', `object of ${size} bytes exceeds the single PUT limit`);
     const set = this.ctx.set;
     const layout = set.newLayout(key);
-    const inline = opts.size <= INLINE_MAX;
-    const hasher = createBodyHasher(opts.checksum?.algorithm, opts.size, this.ctx.pool);
-    const written = await receiveBody(set, body, hasher, { layout, inline, file: 'part.1', size: opts.size });
+    const newHasher = (expected: number) =>
+      createBodyHasher(opts.checksum?.algorithm, expected, this.ctx.pool);
+    let inline: boolean;
+    let hasher: BodyHasher;
+    let written: WrittenData;
+    if (size === undefined) {
+      const limits = { layout, file: 'part.1', inlineMax: INLINE_MAX, maxBytes: MAX_PUT_SIZE };
+      ({ inline, hasher, written } = await receiveUnsizedBody(set, body, newHasher, limits));
+    } else {
+      inline = size <= INLINE_MAX;
+      hasher = newHasher(size);
+      written = await receiveBody(set, body, hasher, { layout, inline, file: 'part.1', size });
+    }
     const dataId = inline ? inlineDataId() : randomId();
     const ref = { bucketId: b.id, dataId };
     let dataCommitted = false;
     try {
-      const digests = verifyBody(written.size, opts.size, await hasher.digest(), opts);
+      const digests = verifyBody(written.size, size ?? written.size, await hasher.digest(), opts);
       if (!inline) {
         await set.commitData(written, ref, set.writeQuorum(layout));
         dataCommitted = true;

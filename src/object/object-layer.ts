@@ -130,8 +130,12 @@ export interface ChecksumRequest {
 }
 
 export interface PutObjectOptions {
-  /** Exact body length in bytes. A shorter body fails with IncompleteBody and stores nothing. */
-  size: number;
+  /**
+   * Exact body length in bytes: a shorter body fails with IncompleteBody and stores nothing.
+   * Undefined when the client did not say (chunked transfer coding): the body is read to its end,
+   * and fails with EntityTooLarge, storing nothing, as soon as it passes the single-PUT limit.
+   */
+  size: number | undefined;
   metadata: Record<string, string>;
   /** Decoded Content-MD5; a mismatch fails with BadDigest and stores nothing. */
   contentMd5?: Buffer;

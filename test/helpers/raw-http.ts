@@ -27,6 +27,8 @@ export interface RawRequest {
   unsignedPayload?: boolean;
   /** The x-amz-content-sha256 to sign and send, e.g. STREAMING-UNSIGNED-PAYLOAD-TRAILER. */
   payloadHash?: string;
+  /** Sign the header bytes as sent (latin1 of each char) rather than the UTF-8 of the strings. */
+  signWireBytes?: boolean;
   timeoutMs?: number;
 }
 
@@ -52,6 +54,7 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
       secretKey: req.secretKey ?? cairn.secretKey,
       region: cairn.region,
       ...(req.date ? { date: req.date } : {}),
+      ...(req.signWireBytes ? { canonicalEncoding: 'latin1' as const } : {}),
     });
   }
   const qs = req.query ? canonicalQuery(req.query) : '';

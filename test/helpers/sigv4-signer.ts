@@ -21,6 +21,12 @@ export interface SignInput {
   /** Request time (default: now). */
   date?: Date;
   service?: string;
+  /**
+   * How the canonical request is hashed: `utf8` (default) hashes the UTF-8 of the strings, as the
+   * AWS SDKs do; `latin1` hashes each char as one byte, i.e. the bytes node:http puts on the wire
+   * for those strings (botocore signs what it sends). They differ only for non-ASCII header values.
+   */
+  canonicalEncoding?: 'utf8' | 'latin1';
 }
 
 export const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
@@ -87,7 +93,9 @@ export function signRequest(input: SignInput): Record<string, string> {
     'AWS4-HMAC-SHA256',
     stamp,
     scope,
-    createHash('sha256').update(canonicalRequest, 'utf8').digest('hex'),
+    createHash('sha256')
+      .update(canonicalRequest, input.canonicalEncoding ?? 'utf8')
+      .digest('hex'),
   ].join('\n');
   const kDate = hmac(`AWS4${input.secretKey}`, day);
   const kRegion = hmac(kDate, input.region);

@@ -64,6 +64,8 @@ export interface RunToolOptions {
   allowFailure?: boolean;
   /** More to show when the tool fails, e.g. the end of the server's log. */
   context?: () => string;
+  /** Written to the tool's standard input, which is then closed (default: no standard input). */
+  input?: Buffer;
 }
 
 /** Runs a command-line tool to completion with a deadline; throws with its output when it fails. */
@@ -73,7 +75,12 @@ export async function runTool(bin: string, args: string[], opts: RunToolOptions 
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const proc = spawn(bin, args, { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = opts.input
+    ? spawn(bin, args, { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(bin, args, { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A tool that exits before reading all of its input makes the pipe fail; its exit status tells why.
+  proc.stdin?.on('error', () => {});
+  proc.stdin?.end(opts.input);
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => {

@@ -25,23 +25,24 @@ export const STORED_HEADERS = [
 ] as const;
 
 /**
- * The metadata to store: the standard headers above and every x-amz-meta-* header, lower-case names.
- * `aws-chunked` is transfer framing, not a content coding, so it is removed from Content-Encoding.
+ * Content-Encoding as stored: the header as sent, less `aws-chunked` (transfer framing, not a
+ * content coding); undefined when nothing else is left.
  */
+export function storedContentEncoding(value: string): string | undefined {
+  const codings = value.split(',');
+  const kept = codings.filter((c) => c.trim().toLowerCase() !== 'aws-chunked');
+  if (kept.length === codings.length) return value;
+  const rest = kept.join(',').trim();
+  return rest === '' ? undefined : rest;
+}
+
+/** The metadata to store: the standard headers above and every x-amz-meta-* header, lower-case names. */
 export function storedMetadata(ctx: S3Context): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     let value = header(ctx, name);
-    if (value === undefined) continue;
-    if (name === 'content-encoding') {
-      value = value
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked')
-        .join(',');
-      if (value === '') continue;
-    }
-    metadata[name] = value;
+    if (value !== undefined && name === 'content-encoding') value = storedContentEncoding(value);
+    if (value !== undefined) metadata[name] = value;
   }
   let userBytes = 0;
   for (const [name, raw] of Object.entries(ctx.req.headers)) {
@@ -168,16 +169,20 @@ export function checksumRequest(ctx: S3Context, body: DecodedBody): ChecksumRequ
 }
 
 /**
- * The payload length of an upload: the decoded length for aws-chunked bodies, else Content-Length.
- * A body of unknown length is refused (MissingContentLength), as S3 does.
+ * The payload length of an upload: the decoded length for aws-chunked bodies, else Content-Length;
+ * undefined for a chunked body (Transfer-Encoding) that neither announces. A body with neither
+ * header is refused with MissingContentLength, as S3 does.
  */
-export function payloadSize(ctx: S3Context, body: DecodedBody, max = MAX_PUT_SIZE): number {
+export function payloadSize(ctx: S3Context, body: DecodedBody, max = MAX_PUT_SIZE): number | undefined {
   let size = body.decodedLength;
   if (size === undefined) {
     const raw = header(ctx, 'content-length');
     if (raw !== undefined && /^\d+$/.test(raw.trim())) size = Number(raw.trim());
   }
-  if (size === undefined) throw new S3Error('MissingContentLength');
+  if (size === undefined) {
+    if (header(ctx, 'transfer-encoding') !== undefined) return undefined;
+    throw new S3Error('MissingContentLength');
+  }
   if (size > max) {
     throw new S3Error('EntityTooLarge', undefined, {
       ProposedSize: String(size),

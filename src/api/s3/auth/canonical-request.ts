@@ -110,8 +110,29 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function buildStringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  // Node hands header values over as latin1 (one char per byte); hashing them as latin1 gives back
-  // the bytes the client signed, so non-ASCII metadata verifies. Everything else here is ASCII.
-  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(Buffer.from(canonicalRequest, 'latin1'))}`;
+/**
+ * How the canonical request's text becomes the bytes that are hashed. Node hands header values over
+ * as latin1 (one char per byte), and everything else in the request is ASCII, so:
+ * - `wire`: the header bytes as sent. Clients that sign the bytes they send (botocore, curl, Go)
+ *   verify this way, whatever the encoding of those bytes.
+ * - `utf8`: each byte read as an ISO-8859-1 character, then UTF-8 encoded. This is S3's own reading
+ *   (a sent `ß`, C3 9F, appears as C3 83 C2 9F in the StringToSign S3 reports back), and it is what
+ *   clients sign that hash the UTF-8 of a string their HTTP stack writes as latin1 (the AWS SDK for
+ *   JavaScript v3 with a Buffer or stream body sends `é` as the byte E9 and signs C3 A9).
+ */
+export type CanonicalBytes = 'wire' | 'utf8';
+
+export function buildStringToSign(
+  amzDate: string,
+  scope: string,
+  canonicalRequest: string,
+  bytes: CanonicalBytes = 'wire',
+): string {
+  const hashed = Buffer.from(canonicalRequest, bytes === 'wire' ? 'latin1' : 'utf8');
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(hashed)}`;
+}
+
+/** True when a header value carried a byte outside ASCII, the only case the two readings differ. */
+export function hasNonAscii(text: string): boolean {
+  return /[^\x00-\x7f]/.test(text);
 }

@@ -35,7 +35,9 @@ export async function listObjectsV2(ctx: S3Context): Promise<void> {
   const maxKeys = parseMaxParam(ctx, 'max-keys');
   const encoding = parseEncodingType(ctx);
   const fetchOwner = ctx.query.get('fetch-owner') === 'true';
-  const after = token === null ? startAfter : decodeContinuationToken(token);
+  // An empty token means none: listing starts at start-after (or the beginning) and the empty token
+  // is echoed back, as ceph/s3-tests expects of S3 (test_bucket_listv2_continuationtoken_empty).
+  const after = token === null || token === '' ? startAfter : decodeContinuationToken(token);
   const encode = encoder(encoding);
 
   let result: Awaited<ReturnType<typeof ctx.objects.listObjects>>;

@@ -1,5 +1,6 @@
 import { checksumHeaderName } from '../../../util/checksum.js';
 import type { S3Context } from '../context.js';
+import { S3Error } from '../errors.js';
 import { parsePartNumber } from '../object-headers.js';
 import { checksumRequest, contentMd5, payloadSize } from '../request-headers.js';
 import { sendEmpty } from '../response.js';
@@ -13,6 +14,9 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
   const md5 = contentMd5(ctx);
   const body = ctx.body();
   const size = payloadSize(ctx, body);
+  // S3 refuses a chunked part of undeclared length with 501 naming Transfer-Encoding (MinIO: 411
+  // MissingContentLength); only PutObject, where streaming clients such as `curl -T -` land, takes one.
+  if (size === undefined) throw new S3Error('NotImplemented', undefined, { Header: 'Transfer-Encoding' });
   const checksum = checksumRequest(ctx, body);
   ctx.errorContext.checksumAlgorithm = checksum?.algorithm;
 
