@@ -6,7 +6,7 @@
  */
 
 /** Tables of the per-drive metadata index. Each is a sorted map of byte keys to byte values. */
-export type MetaTable = 'buckets' | 'objects' | 'uploads' | 'parts' | 'inline' | 'refs';
+export type MetaTable = 'buckets' | 'objects' | 'uploads' | 'parts' | 'inline' | 'refs' | 'bucket-config';
 
 export type MetaOp =
   | { op: 'put'; table: MetaTable; key: Uint8Array; value: Uint8Array }

@@ -17,7 +17,15 @@ import type {
 import { DriveError } from './errors.js';
 
 export const SYS_DIR = '.cairn.sys';
-const TABLES: readonly MetaTable[] = ['buckets', 'objects', 'uploads', 'parts', 'inline', 'refs'];
+const TABLES: readonly MetaTable[] = [
+  'buckets',
+  'objects',
+  'uploads',
+  'parts',
+  'inline',
+  'refs',
+  'bucket-config',
+];
 const ID_RE = /^[0-9a-f]{8,64}$/;
 const FILE_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 /**

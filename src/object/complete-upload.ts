@@ -124,10 +124,9 @@ export async function completeUpload(
   ctx: LayerContext,
   bucket: string,
   key: string,
-  uploadId: string,
-  parts: CompletePart[],
   opts: CompleteMultipartOptions,
 ): Promise<ObjectInfo> {
+  const { uploadId, parts } = opts;
   const b = await ctx.bucket(bucket);
   if (parts.length === 0)
     throw new ObjectLayerError('InvalidArgument', 'a multipart upload needs at least one part');
@@ -145,7 +144,7 @@ export async function completeUpload(
       if (!(err instanceof ObjectLayerError) || err.kind !== 'NoSuchUpload') throw err;
       // Perhaps a retry of a Complete that succeeded: answered from the version it made.
       const { current } = await ctx.readState(b.id, key);
-      const again = repeatedCompletion(current, uploadId, parts, opts);
+      const again = repeatedCompletion(current, opts);
       const info = ctx.toInfo(bucket, key, again.rec);
       if (again.checksum) info.checksum = again.checksum;
       return { repeated: info };

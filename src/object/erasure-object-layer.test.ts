@@ -442,7 +442,7 @@ test('buckets: create, list, info, delete only when empty', async () => {
   await ol.deleteObject('b1', 'k');
   const up = await ol.createMultipartUpload('b1', 'm', { metadata: {} });
   await assert.rejects(ol.deleteBucket('b1'), isKind('BucketNotEmpty'));
-  await ol.abortMultipartUpload('b1', 'm', up);
+  await ol.abortMultipartUpload('b1', 'm', { uploadId: up });
   await ol.deleteBucket('b1');
   await assert.rejects(ol.getBucketInfo('b1'), isKind('NoSuchBucket'));
   await assert.rejects(put(ol, 'b1', 'k', pattern(1)), isKind('NoSuchBucket'));

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { LocalLocker } from '../cluster/local-locker.js';
 import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
@@ -7,26 +6,25 @@ import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { HashPool } from '../util/hash-pool.js';
 import { type BodyHasher, createBodyHasher } from './body-hasher.js';
+import { BucketConfigStore } from './bucket-config.js';
+import { BucketOps } from './bucket-ops.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
-import { bucketKey, inlineDataId, objectKey } from './index-keys.js';
-import {
-  type BucketRecord,
-  bucketLockName,
-  LayerContext,
-  objectLockName,
-  translateError,
-} from './layer-context.js';
+import { inlineDataId, objectKey } from './index-keys.js';
+import { LayerContext, translateError } from './layer-context.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
 import type {
+  BucketConfigName,
   BucketInfo,
-  ByteRange,
+  BucketUsage,
   CompleteMultipartOptions,
-  CompletePart,
   CreateMultipartOptions,
+  DeleteObjectResult,
+  DriveStatus,
+  HealStatus,
   ListObjectsOptions,
   ListObjectsResult,
   ListPartsOptions,
@@ -38,8 +36,12 @@ import type {
   ObjectReader,
   PartInfo,
   PutObjectOptions,
-  PutPartOptions,
+  StorageInfo,
+  UploadOptions,
+  UploadPartOptions,
+  VersionOptions,
 } from './object-layer.js';
+import { checkVersion, ObjectReads } from './object-reads.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody, receiveUnsizedBody } from './receive-body.js';
 
@@ -47,8 +49,6 @@ import { receiveBody, receiveUnsizedBody } from './receive-body.js';
 export const INLINE_MAX = 128 * 1024;
 /** Largest single PUT (S3's limit). */
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
-/** How long an opened-but-unread version's data stays protected from an overwrite's delete. */
-const OPEN_PIN_MS = 60_000;
 
 export interface ObjectLayerOptions {
   drives: string[];
@@ -80,31 +80,31 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     );
   if (!opened.created)
     for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
-  const layer = new ErasureObjectLayer(ctx);
+  const layer = new ErasureObjectLayer(ctx, opts.drives);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   layer.watchDrives(opts.drives, opened.format);
   return layer;
 }
 
-/** Yields `first`, then the rest of `rest`; closing it early closes `rest` too. */
-async function* prepended(first: Buffer, rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  try {
-    yield first;
-    yield* rest;
-  } finally {
-    await rest.return(undefined);
-  }
-}
-
 /** The ObjectLayer over one erasure set. */
 export class ErasureObjectLayer implements ObjectLayer {
+  private readonly buckets: BucketOps;
+  private readonly configs: BucketConfigStore;
+  private readonly reads: ObjectReads;
   private readonly multipart: MultipartOps;
   private readonly healer: Healer;
   private sweeping: Promise<void> | undefined;
   private reconnector: DriveReconnector | undefined;
   private closed = false;
 
-  constructor(private readonly ctx: LayerContext) {
+  /** `endpoints`: every drive of the set, in order, as configured (offline ones included). */
+  constructor(
+    private readonly ctx: LayerContext,
+    private readonly endpoints: readonly string[],
+  ) {
+    this.configs = new BucketConfigStore(ctx);
+    this.buckets = new BucketOps(ctx, this.configs);
+    this.reads = new ObjectReads(ctx);
     this.multipart = new MultipartOps(ctx);
     this.healer = new Healer(ctx);
   }
@@ -141,73 +141,32 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   // ---- buckets ----
 
-  async makeBucket(bucket: string): Promise<void> {
-    await this.ctx.lock(bucketLockName(bucket), true, async () => {
-      try {
-        await this.ctx.bucket(bucket);
-        throw new ObjectLayerError('BucketAlreadyOwnedByYou', `bucket ${bucket} already exists`);
-      } catch (err) {
-        if (!(err instanceof ObjectLayerError) || err.kind !== 'NoSuchBucket') throw err;
-      }
-      const rec = { id: randomBytes(8).toString('hex'), created: Date.now() };
-      const value = Buffer.from(JSON.stringify(rec));
-      const ok = await this.ctx.set.commit(() => [
-        { op: 'put', table: 'buckets', key: bucketKey(bucket), value },
-      ]);
-      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
-        await this.ctx.set.commit((d) =>
-          ok[d] ? [{ op: 'del', table: 'buckets', key: bucketKey(bucket) }] : undefined,
-        );
-        throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be created on enough drives`);
-      }
-      this.ctx.rememberBucket(bucket, rec);
-    });
+  makeBucket(bucket: string): Promise<void> {
+    return this.buckets.make(bucket);
   }
 
-  async getBucketInfo(bucket: string): Promise<BucketInfo> {
-    const rec = await this.ctx.bucket(bucket);
-    return { name: bucket, created: new Date(rec.created) };
+  getBucketInfo(bucket: string): Promise<BucketInfo> {
+    return this.buckets.info(bucket);
   }
 
-  /**
-   * The buckets read quorum of drives hold (one record, same id): a record left on a drive that
-   * missed a delete, or by a create that failed, is not listed (the heal sweep drops it).
-   */
-  async listBuckets(): Promise<BucketInfo[]> {
-    const scans = await this.ctx.set.each((d) =>
-      d.metaScan('buckets', { start: Buffer.alloc(0), limit: 1_000_000 }),
-    );
-    const votes = new Map<string, { info: BucketInfo; count: number }>();
-    for (const s of scans) {
-      if (!s.ok) continue;
-      for (const e of s.value) {
-        const name = e.key.toString('utf8');
-        const rec = JSON.parse(e.value.toString('utf8')) as BucketRecord;
-        const vote = `${rec.id}/${name}`;
-        const v = votes.get(vote);
-        if (v) v.count++;
-        else votes.set(vote, { info: { name, created: new Date(rec.created) }, count: 1 });
-      }
-    }
-    const listed = [...votes.values()].filter((v) => v.count >= this.ctx.metaReadQuorum).map((v) => v.info);
-    return listed.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  listBuckets(): Promise<BucketInfo[]> {
+    return this.buckets.list();
   }
 
-  async deleteBucket(bucket: string): Promise<void> {
-    await this.ctx.lock(bucketLockName(bucket), true, async () => {
-      const b = await this.ctx.bucket(bucket);
-      const prefix = Buffer.from(b.id);
-      const end = Buffer.from(`${b.id}\uffff`);
-      for (const table of ['objects', 'uploads'] as const) {
-        const scans = await this.ctx.set.each((d) => d.metaScan(table, { start: prefix, end, limit: 1 }));
-        if (scans.some((s) => s.ok && s.value.length > 0))
-          throw new ObjectLayerError('BucketNotEmpty', `bucket ${bucket} is not empty`);
-      }
-      const ok = await this.ctx.set.commit(() => [{ op: 'del', table: 'buckets', key: bucketKey(bucket) }]);
-      this.ctx.rememberBucket(bucket, undefined);
-      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
-        throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be deleted on enough drives`);
-    });
+  deleteBucket(bucket: string): Promise<void> {
+    return this.buckets.delete(bucket);
+  }
+
+  getBucketConfig(bucket: string, name: BucketConfigName): Promise<Buffer | undefined> {
+    return this.configs.get(bucket, name);
+  }
+
+  putBucketConfig(bucket: string, name: BucketConfigName, doc: Uint8Array): Promise<void> {
+    return this.configs.put(bucket, name, doc);
+  }
+
+  deleteBucketConfig(bucket: string, name: BucketConfigName): Promise<void> {
+    return this.configs.delete(bucket, name);
   }
 
   // ---- objects ----
@@ -282,148 +241,17 @@ export class ErasureObjectLayer implements ObjectLayer {
     return res.rec;
   }
 
-  async getObjectInfo(bucket: string, key: string): Promise<ObjectInfo> {
-    const { rec } = await this.current(bucket, key);
-    return this.ctx.toInfo(bucket, key, rec);
+  getObjectInfo(bucket: string, key: string, opts?: VersionOptions): Promise<ObjectInfo> {
+    return this.reads.info(bucket, key, opts);
   }
 
-  /**
-   * The version read quorum agrees on (under the key's read lock); NoSuchKey when there is none.
-   * With `withInlineData`, an inline version's bytes are read (and bitrot-checked) under the same
-   * lock, so they belong to that version even if an overwrite commits right after.
-   */
-  private async current(
-    bucket: string,
-    key: string,
-    withInlineData = false,
-  ): Promise<{ bucketId: string; rec: ObjectRecord; data?: Buffer }> {
+  openObject(bucket: string, key: string, opts?: VersionOptions): Promise<ObjectReader> {
+    return this.reads.open(bucket, key, opts);
+  }
+
+  async deleteObject(bucket: string, key: string, opts: VersionOptions = {}): Promise<DeleteObjectResult> {
     const b = await this.ctx.bucket(bucket);
-    const { state, data } = await this.ctx.lock(objectLockName(bucket, key), false, async () => {
-      try {
-        const state = await this.ctx.readState(b.id, key);
-        const rec = state.current;
-        if (!withInlineData || !rec?.inline) return { state, data: undefined };
-        const chunks: Buffer[] = [];
-        for await (const c of this.readVersion(bucket, key, b.id, rec, 0, rec.size - 1)) chunks.push(c);
-        return { state, data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
-      } catch (err) {
-        throw translateError(err);
-      }
-    });
-    const rec = state.current;
-    if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
-    if (state.lagging) this.ctx.queueHeal(bucket, key);
-    return data === undefined ? { bucketId: b.id, rec } : { bucketId: b.id, rec, data };
-  }
-
-  async openObject(bucket: string, key: string): Promise<ObjectReader> {
-    const { bucketId, rec, data } = await this.current(bucket, key, true);
-    const b = { id: bucketId };
-    const reader: ObjectReader = {
-      info: this.ctx.toInfo(bucket, key, rec),
-      read: () => Readable.from([]),
-      openRead: async (range) => reader.read(range),
-    };
-    /** First and last byte (inclusive) that `range` names: the whole object without one. */
-    const bounds = (range: ByteRange | undefined): [number, number] => {
-      if (!range) return [0, rec.size - 1];
-      if (!(range.start >= 0 && range.start <= range.end && range.end < rec.size))
-        throw new ObjectLayerError(
-          'InvalidRange',
-          `range ${range.start}-${range.end} outside 0-${rec.size - 1}`,
-        );
-      return [range.start, range.end];
-    };
-
-    if (data !== undefined) {
-      // Inline: the bytes were read with the record; no files, so nothing to pin.
-      const slice = (range: ByteRange | undefined) => {
-        const [start, end] = bounds(range);
-        return data.subarray(start, end + 1);
-      };
-      reader.readBuffer = slice;
-      reader.read = (range) => {
-        const bytes = slice(range);
-        return Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false });
-      };
-      return reader;
-    }
-
-    // Protect the version's files from an overwrite until the caller reads it (or gives up).
-    const releaseOpen = this.ctx.pins.pin(rec.dataId);
-    const timer = setTimeout(releaseOpen, OPEN_PIN_MS);
-    timer.unref();
-
-    const streamOf = (source: AsyncGenerator<Buffer>, release: () => void): Readable => {
-      const stream = Readable.from(source, { objectMode: false, highWaterMark: 256 * 1024 });
-      stream.once('close', () => {
-        release();
-        releaseOpen();
-        clearTimeout(timer);
-      });
-      return stream;
-    };
-    reader.read = (range?: ByteRange) => {
-      const [start, end] = bounds(range);
-      const release = this.ctx.pins.pin(rec.dataId);
-      return streamOf(this.readVersion(bucket, key, b.id, rec, start, end), release);
-    };
-    reader.openRead = async (range?: ByteRange) => {
-      const [start, end] = bounds(range);
-      const release = this.ctx.pins.pin(rec.dataId);
-      const blocks = this.readVersion(bucket, key, b.id, rec, start, end);
-      let first: IteratorResult<Buffer>;
-      try {
-        // Decodes the first block (reading ahead, as streaming would) before anything is sent.
-        first = await blocks.next();
-      } catch (err) {
-        release();
-        releaseOpen();
-        clearTimeout(timer);
-        throw err;
-      }
-      return streamOf(first.done ? blocks : prepended(first.value, blocks), release);
-    };
-    return reader;
-  }
-
-  private async *readVersion(
-    bucket: string,
-    key: string,
-    bucketId: string,
-    rec: ObjectRecord,
-    start: number,
-    end: number,
-  ): AsyncGenerator<Buffer> {
-    let offset = 0;
-    try {
-      for (const part of rec.parts) {
-        const pStart = offset;
-        const pEnd = offset + part.size - 1;
-        offset += part.size;
-        if (pEnd < start || part.size === 0) continue;
-        if (pStart > end) break;
-        yield* this.ctx.set.readPart(
-          bucketId,
-          rec,
-          part,
-          Math.max(start, pStart) - pStart,
-          Math.min(end, pEnd) - pStart,
-          (drive, reason) => {
-            this.ctx.log(
-              `${bucket}/${key}: shard on drive ${drive} unusable (${reason}); queued for healing`,
-            );
-            this.ctx.queueHeal(bucket, key, drive);
-          },
-        );
-      }
-    } catch (err) {
-      throw translateError(err);
-    }
-  }
-
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    const b = await this.ctx.bucket(bucket);
+    checkVersion(key, opts);
     let perDrive: (ObjectRecord | undefined)[] = [];
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll('objects', objectKey(b.id, key));
@@ -441,6 +269,10 @@ export class ErasureObjectLayer implements ObjectLayer {
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
     });
     await this.ctx.deleteVersionsData(b.id, perDrive);
+    // Unversioned: the one (null) version is removed, and named back only when the request named it.
+    return opts.versionId === undefined
+      ? { deleteMarker: false }
+      : { versionId: opts.versionId, deleteMarker: false };
   }
 
   listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {
@@ -453,37 +285,68 @@ export class ErasureObjectLayer implements ObjectLayer {
     return this.multipart.create(bucket, key, opts);
   }
 
-  uploadPart(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    body: Readable,
-    opts: PutPartOptions,
-  ): Promise<PartInfo> {
-    return this.multipart.uploadPart(bucket, key, uploadId, partNumber, body, opts);
+  uploadPart(bucket: string, key: string, body: Readable, opts: UploadPartOptions): Promise<PartInfo> {
+    return this.multipart.uploadPart(bucket, key, body, opts);
   }
 
-  completeMultipartUpload(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    parts: CompletePart[],
-    opts: CompleteMultipartOptions,
-  ): Promise<ObjectInfo> {
-    return this.multipart.complete(bucket, key, uploadId, parts, opts);
+  completeMultipartUpload(bucket: string, key: string, opts: CompleteMultipartOptions): Promise<ObjectInfo> {
+    return this.multipart.complete(bucket, key, opts);
   }
 
-  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
-    return this.multipart.abort(bucket, key, uploadId);
+  abortMultipartUpload(bucket: string, key: string, opts: UploadOptions): Promise<void> {
+    return this.multipart.abort(bucket, key, opts);
   }
 
-  listParts(bucket: string, key: string, uploadId: string, opts: ListPartsOptions): Promise<ListPartsResult> {
-    return this.multipart.listParts(bucket, key, uploadId, opts);
+  listParts(bucket: string, key: string, opts: ListPartsOptions): Promise<ListPartsResult> {
+    return this.multipart.listParts(bucket, key, opts);
   }
 
   listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult> {
     return this.multipart.listUploads(bucket, opts);
+  }
+
+  // ---- the storage underneath ----
+
+  async storageInfo(): Promise<StorageInfo> {
+    const { set } = this.ctx;
+    const disks = await set.each((d) => d.diskInfo());
+    const drives: DriveStatus[] = this.endpoints.map((endpoint, index) => {
+      const disk = disks[index];
+      return disk?.ok
+        ? { endpoint, index, state: 'online', total: disk.value.total, free: disk.value.free }
+        : { endpoint, index, state: 'offline', total: 0, free: 0 };
+    });
+    const data = set.size - set.parity;
+    const rawTotal = drives.reduce((a, d) => a + d.total, 0);
+    const rawFree = drives.reduce((a, d) => a + d.free, 0);
+    const usable = (raw: number) => Math.floor((raw * data) / set.size);
+    return {
+      drives,
+      data,
+      parity: set.parity,
+      rawTotal,
+      rawFree,
+      usableTotal: usable(rawTotal),
+      usableFree: usable(rawFree),
+    };
+  }
+
+  healStatus(): HealStatus {
+    return this.healer.status();
+  }
+
+  async bucketUsage(bucket: string): Promise<BucketUsage> {
+    const usage: BucketUsage = { objects: 0, bytes: 0 };
+    let after = '';
+    for (;;) {
+      const page = await listObjects(this.ctx, bucket, { prefix: '', delimiter: '', after, maxKeys: 1000 });
+      for (const o of page.objects) {
+        usage.objects++;
+        usage.bytes += o.size;
+      }
+      if (!page.isTruncated || page.nextAfter === undefined) return usage;
+      after = page.nextAfter;
+    }
   }
 
   async close(): Promise<void> {

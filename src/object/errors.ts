@@ -7,6 +7,7 @@ export type ObjectErrorKind =
   | 'BucketAlreadyOwnedByYou'
   | 'BucketNotEmpty'
   | 'NoSuchKey'
+  | 'NoSuchVersion'
   | 'NoSuchUpload'
   | 'PreconditionFailed'
   | 'BadDigest'

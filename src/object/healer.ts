@@ -5,6 +5,7 @@ import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import { mergedScan } from './merged-scan.js';
+import type { HealStatus } from './object-layer.js';
 
 /**
  * Background healing, one object at a time: rebuilds the shards (and records) of drives that miss
@@ -16,6 +17,10 @@ export class Healer {
   private running: Promise<void> | undefined;
   private stopped = false;
   private sweep: Promise<void> | undefined;
+  /** Sweeps asked for and not yet ended (one runs, the next may wait for it). */
+  private sweepsPending = 0;
+  private healedObjects = 0;
+  private lastSweepEnded: Date | undefined;
 
   constructor(private readonly ctx: LayerContext) {}
 
@@ -26,6 +31,17 @@ export class Healer {
   stop(): void {
     this.stopped = true;
     this.ctx.onHealQueued = undefined;
+  }
+
+  /** What healing is doing and has done since start. */
+  status(): HealStatus {
+    const status: HealStatus = {
+      queued: this.ctx.healQueue.size,
+      sweeping: this.sweepsPending > 0,
+      healedObjects: this.healedObjects,
+    };
+    if (this.lastSweepEnded) status.lastSweepEnded = this.lastSweepEnded;
+    return status;
   }
 
   async idle(): Promise<void> {
@@ -59,6 +75,7 @@ export class Healer {
    */
   healEverything(): void {
     const previous = this.sweep ?? Promise.resolve();
+    this.sweepsPending++;
     this.sweep = previous
       .then(async () => {
         let checked = 0;
@@ -98,7 +115,11 @@ export class Healer {
         }
         this.ctx.log(`heal sweep done: ${checked} objects checked`);
       })
-      .catch((err) => this.ctx.log(`heal sweep failed: ${(err as Error).message}`));
+      .catch((err) => this.ctx.log(`heal sweep failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.sweepsPending--;
+        this.lastSweepEnded = new Date();
+      });
   }
 
   /**
@@ -217,7 +238,10 @@ export class Healer {
       });
     });
     const healed = ok.filter(Boolean).length;
-    if (healed > 0) ctx.log(`healed ${bucket}/${key} on ${healed} drive(s)`);
+    if (healed > 0) {
+      this.healedObjects++;
+      ctx.log(`healed ${bucket}/${key} on ${healed} drive(s)`);
+    }
   }
 }
 

@@ -30,6 +30,11 @@ export function parseUploadKey(k: Buffer): { key: string; uploadId: string } {
   return { key: k.toString('utf8', BUCKET_ID_LEN, sep), uploadId: k.toString('latin1', sep + 1) };
 }
 
+/** A bucket's configuration document: the bucket id, then the document's name. */
+export function bucketConfigKey(bucketId: string, name: string): Buffer {
+  return Buffer.from(bucketId + name, 'utf8');
+}
+
 export function partKey(uploadId: string, partNumber: number): Buffer {
   const b = Buffer.alloc(uploadId.length + 4);
   b.write(uploadId, 0, 'latin1');

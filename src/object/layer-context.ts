@@ -1,9 +1,10 @@
 import { type Locker, LockTimeout, withLock } from '../cluster/locker.js';
 import type { MetaOp } from '../drive/drive.js';
 import { writeQuorum } from '../erasure/erasure-layout.js';
-import { type ErasureSet, pickRecord } from '../erasure/erasure-set.js';
+import { type ErasureSet, type PerDrive, pickRecord } from '../erasure/erasure-set.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
 import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
+import { agree } from '../erasure/quorum.js';
 import type { HashPool } from '../util/hash-pool.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
@@ -192,38 +193,35 @@ export class LayerContext {
   async settleBucket(name: string, dropDangling: boolean): Promise<BucketRecord | undefined> {
     const key = bucketKey(name);
     const res = await this.set.readAll('buckets', key);
-    const votes = new Map<string, { rec: BucketRecord; drives: number[] }>();
-    res.forEach((r, d) => {
-      if (!r.ok || !r.value) return;
-      const rec = JSON.parse(r.value.toString('utf8')) as BucketRecord;
-      const v = votes.get(rec.id);
-      if (v) v.drives.push(d);
-      else votes.set(rec.id, { rec, drives: [d] });
-    });
-    const best = [...votes.values()].sort((a, b) => b.drives.length - a.drives.length)[0];
-    const answered = res.filter((r) => r.ok).length;
-    const holders = new Set([...votes.values()].flatMap((v) => v.drives));
-    const quorum = this.metaReadQuorum;
-    if (best && best.drives.length >= quorum) {
-      const value = Buffer.from(JSON.stringify(best.rec));
-      const missing = res.map((r, d) => r.ok && !best.drives.includes(d));
+    const records: PerDrive<BucketRecord | undefined> = res.map((r) =>
+      r.ok
+        ? { ok: true, value: r.value ? (JSON.parse(r.value.toString('utf8')) as BucketRecord) : undefined }
+        : r,
+    );
+    const agreed = agree(records, this.metaReadQuorum, (rec) => rec.id);
+    if (agreed.kind === 'held') {
+      const value = Buffer.from(JSON.stringify(agreed.value));
+      const missing = res.map((r, d) => r.ok && !agreed.holders[d]);
       if (missing.some(Boolean))
         await this.set.commit((d) =>
           missing[d] ? [{ op: 'put', table: 'buckets', key, value }] : undefined,
         );
-      this.buckets.set(name, best.rec);
-      return best.rec;
+      this.buckets.set(name, agreed.value);
+      return agreed.value;
     }
-    if (answered - holders.size >= quorum) {
-      if (dropDangling && holders.size > 0) {
-        await this.set.commit((d) => (holders.has(d) ? [{ op: 'del', table: 'buckets', key }] : undefined));
-        this.log(`bucket ${name}: dropped its dangling record on ${holders.size} drive(s)`);
+    if (agreed.kind === 'absent') {
+      const dangling = agreed.holders.filter(Boolean).length;
+      if (dropDangling && dangling > 0) {
+        await this.set.commit((d) =>
+          agreed.holders[d] ? [{ op: 'del', table: 'buckets', key }] : undefined,
+        );
+        this.log(`bucket ${name}: dropped its dangling record on ${dangling} drive(s)`);
       }
       return undefined;
     }
-    if (!best)
-      throw new ObjectLayerError('ReadQuorum', `only ${answered} drives answered for bucket ${name}`);
-    throw new ObjectLayerError('ReadQuorum', `bucket ${name} is on ${best.drives.length} drives only`);
+    if (agreed.best === 0)
+      throw new ObjectLayerError('ReadQuorum', `only ${agreed.answered} drives answered for bucket ${name}`);
+    throw new ObjectLayerError('ReadQuorum', `bucket ${name} is on ${agreed.best} drives only`);
   }
 
   rememberBucket(name: string, rec: BucketRecord | undefined): void {

@@ -40,7 +40,9 @@ function uploadPart(
   data: Buffer,
   algorithm?: 'SHA256',
 ) {
-  return ol.uploadPart('b', key, id, num, bodyOf(data), {
+  return ol.uploadPart('b', key, bodyOf(data), {
+    uploadId: id,
+    partNumber: num,
     size: data.length,
     ...(algorithm ? { checksum: { algorithm, expected: () => undefined } } : {}),
   });
@@ -57,17 +59,14 @@ test('a completed upload reads back as the concatenation, with the multipart ETa
   assert.notEqual(e1.etag, createHash('md5').update(p1).digest('hex'));
   const r1 = await uploadPart(ol, 'mp', id, 1, p1);
   const r2 = await uploadPart(ol, 'mp', id, 2, p2);
-  const info = await ol.completeMultipartUpload(
-    'b',
-    'mp',
-    id,
-    [
+  const info = await ol.completeMultipartUpload('b', 'mp', {
+    uploadId: id,
+    parts: [
       { partNumber: 1, etag: `"${r1.etag}"` },
       { partNumber: 2, etag: r2.etag },
       { partNumber: 3, etag: e3.etag },
     ],
-    {},
-  );
+  });
   const md5s = Buffer.concat([p1, p2, p3].map((p) => createHash('md5').update(p).digest()));
   assert.equal(info.etag, `${createHash('md5').update(md5s).digest('hex')}-3`);
   assert.equal(info.size, p1.length + p2.length + p3.length);
@@ -99,7 +98,7 @@ test('a completed upload reads back as the concatenation, with the multipart ETa
     0,
   );
   await assert.rejects(
-    ol.listParts('b', 'mp', id, { partNumberMarker: 0, maxParts: 10 }),
+    ol.listParts('b', 'mp', { uploadId: id, partNumberMarker: 0, maxParts: 10 }),
     isKind('NoSuchUpload'),
   );
   await ol.close();
@@ -111,7 +110,7 @@ test('complete validates order, existence, ETags and the 5 MiB minimum', async (
   const a = await uploadPart(ol, 'k', id, 1, pattern(1000, 1));
   const b = await uploadPart(ol, 'k', id, 2, pattern(1000, 2));
   const complete = (parts: { partNumber: number; etag: string }[]) =>
-    ol.completeMultipartUpload('b', 'k', id, parts, {});
+    ol.completeMultipartUpload('b', 'k', { uploadId: id, parts });
   await assert.rejects(
     complete([
       { partNumber: 2, etag: b.etag },
@@ -135,7 +134,10 @@ test('complete validates order, existence, ETags and the 5 MiB minimum', async (
     isKind('EntityTooSmall'),
   );
   await assert.rejects(
-    ol.completeMultipartUpload('b', 'k', 'f'.repeat(32), [{ partNumber: 1, etag: a.etag }], {}),
+    ol.completeMultipartUpload('b', 'k', {
+      uploadId: 'f'.repeat(32),
+      parts: [{ partNumber: 1, etag: a.etag }],
+    }),
     isKind('NoSuchUpload'),
   );
   // a single small part is a valid upload (only non-last parts have a minimum)
@@ -149,12 +151,12 @@ test('abort removes the upload and its part files; later calls answer NoSuchUplo
   const { ol, drives } = await setup();
   const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
   await uploadPart(ol, 'k', id, 1, pattern(2 * MiB));
-  await ol.abortMultipartUpload('b', 'k', id);
+  await ol.abortMultipartUpload('b', 'k', { uploadId: id });
   for (const d of drives) assert.deepEqual(await filesUnder(join(d, 'data')), []);
-  await assert.rejects(ol.abortMultipartUpload('b', 'k', id), isKind('NoSuchUpload'));
+  await assert.rejects(ol.abortMultipartUpload('b', 'k', { uploadId: id }), isKind('NoSuchUpload'));
   await assert.rejects(uploadPart(ol, 'k', id, 2, pattern(10)), isKind('NoSuchUpload'));
   await assert.rejects(
-    ol.listParts('b', 'k', id, { partNumberMarker: 0, maxParts: 10 }),
+    ol.listParts('b', 'k', { uploadId: id, partNumberMarker: 0, maxParts: 10 }),
     isKind('NoSuchUpload'),
   );
   await ol.close();
@@ -165,14 +167,19 @@ test('a bad part body leaves no part behind', async () => {
   const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
   const data = pattern(2 * MiB);
   await assert.rejects(
-    ol.uploadPart('b', 'k', id, 1, bodyOf(data), { size: data.length, contentMd5: Buffer.alloc(16) }),
+    ol.uploadPart('b', 'k', bodyOf(data), {
+      uploadId: id,
+      partNumber: 1,
+      size: data.length,
+      contentMd5: Buffer.alloc(16),
+    }),
     isKind('BadDigest'),
   );
   await assert.rejects(
-    ol.uploadPart('b', 'k', id, 1, bodyOf(data.subarray(1)), { size: data.length }),
+    ol.uploadPart('b', 'k', bodyOf(data.subarray(1)), { uploadId: id, partNumber: 1, size: data.length }),
     isKind('IncompleteBody'),
   );
-  const parts = await ol.listParts('b', 'k', id, { partNumberMarker: 0, maxParts: 10 });
+  const parts = await ol.listParts('b', 'k', { uploadId: id, partNumberMarker: 0, maxParts: 10 });
   assert.equal(parts.parts.length, 0);
   for (const d of drives) {
     assert.deepEqual(await filesUnder(join(d, 'data')), []);
@@ -185,7 +192,7 @@ test('listParts pages with a marker; listMultipartUploads filters and pages', as
   const { ol } = await setup(1);
   const id = await ol.createMultipartUpload('b', 'dir/k', { metadata: {}, checksumAlgorithm: 'SHA256' });
   for (let i = 1; i <= 5; i++) await uploadPart(ol, 'dir/k', id, i, pattern(100, i), 'SHA256');
-  const first = await ol.listParts('b', 'dir/k', id, { partNumberMarker: 0, maxParts: 2 });
+  const first = await ol.listParts('b', 'dir/k', { uploadId: id, partNumberMarker: 0, maxParts: 2 });
   assert.deepEqual(
     first.parts.map((p) => p.partNumber),
     [1, 2],
@@ -194,7 +201,7 @@ test('listParts pages with a marker; listMultipartUploads filters and pages', as
   assert.equal(first.nextPartNumberMarker, 2);
   assert.equal(first.parts[0]?.checksum, checksumBase64('SHA256', pattern(100, 1)));
   assert.equal(first.upload.checksumAlgorithm, 'SHA256');
-  const rest = await ol.listParts('b', 'dir/k', id, { partNumberMarker: 2, maxParts: 10 });
+  const rest = await ol.listParts('b', 'dir/k', { uploadId: id, partNumberMarker: 2, maxParts: 10 });
   assert.deepEqual(
     rest.parts.map((p) => p.partNumber),
     [3, 4, 5],
@@ -245,13 +252,10 @@ test('listParts pages with a marker; listMultipartUploads filters and pages', as
 
   // composite checksum of a completed SHA256 upload
   const parts = first.parts.concat(rest.parts).slice(4);
-  const info = await ol.completeMultipartUpload(
-    'b',
-    'dir/k',
-    id,
-    parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
-    {},
-  );
+  const info = await ol.completeMultipartUpload('b', 'dir/k', {
+    uploadId: id,
+    parts: parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+  });
   assert.deepEqual(info.checksum, {
     algorithm: 'SHA256',
     type: 'COMPOSITE',
@@ -266,10 +270,14 @@ test('complete honours If-None-Match against an existing object', async () => {
   const id = await ol.createMultipartUpload('b', 'k', { metadata: {} });
   const p = await uploadPart(ol, 'k', id, 1, pattern(10, 2));
   await assert.rejects(
-    ol.completeMultipartUpload('b', 'k', id, [{ partNumber: 1, etag: p.etag }], { ifNoneMatch: '*' }),
+    ol.completeMultipartUpload('b', 'k', {
+      uploadId: id,
+      parts: [{ partNumber: 1, etag: p.etag }],
+      ifNoneMatch: '*',
+    }),
     isKind('PreconditionFailed'),
   );
-  await ol.completeMultipartUpload('b', 'k', id, [{ partNumber: 1, etag: p.etag }], {});
+  await ol.completeMultipartUpload('b', 'k', { uploadId: id, parts: [{ partNumber: 1, etag: p.etag }] });
   assert.ok((await get(ol, 'b', 'k')).equals(pattern(10, 2)));
   await ol.close();
 });
@@ -288,22 +296,28 @@ test('FULL_OBJECT uploads store the whole-object CRC combined from the parts; ba
     // Parts sent without a checksum are hashed with the upload's algorithm all the same.
     const infos = [];
     for (const [i, data] of parts.entries())
-      infos.push(await ol.uploadPart('b', key, id, i + 1, bodyOf(data), { size: data.length }));
+      infos.push(
+        await ol.uploadPart('b', key, bodyOf(data), { uploadId: id, partNumber: i + 1, size: data.length }),
+      );
     assert.equal(infos[0]?.checksum, checksumBase64(algorithm, parts[0] as Buffer));
     assert.equal(infos[0]?.checksumAlgorithm, algorithm);
     const list = infos.map((p) => ({ partNumber: p.partNumber, etag: p.etag }));
     const expected = checksumBase64(algorithm, whole);
     await assert.rejects(
-      ol.completeMultipartUpload('b', key, id, list, {
+      ol.completeMultipartUpload('b', key, {
+        uploadId: id,
+        parts: list,
         checksum: { algorithm, value: checksumBase64(algorithm, pattern(10)) },
       }),
       isKind('ChecksumMismatch'),
     );
     await assert.rejects(
-      ol.completeMultipartUpload('b', key, id, list, { checksumType: 'COMPOSITE' }),
+      ol.completeMultipartUpload('b', key, { uploadId: id, parts: list, checksumType: 'COMPOSITE' }),
       isKind('InvalidRequest'),
     );
-    const info = await ol.completeMultipartUpload('b', key, id, list, {
+    const info = await ol.completeMultipartUpload('b', key, {
+      uploadId: id,
+      parts: list,
       checksum: { algorithm, value: expected },
       checksumType: 'FULL_OBJECT',
     });
@@ -337,7 +351,9 @@ test('an upload without an algorithm reports the CRC64NVME of the whole object o
   for (const [i, data] of parts.entries()) {
     // As default SDKs do: CRC32 on every part of an upload that named no algorithm.
     infos.push(
-      await ol.uploadPart('b', 'plain', id, i + 1, bodyOf(data), {
+      await ol.uploadPart('b', 'plain', bodyOf(data), {
+        uploadId: id,
+        partNumber: i + 1,
         size: data.length,
         checksum: { algorithm: 'CRC32', expected: () => checksumBase64('CRC32', data) },
       }),
@@ -346,12 +362,14 @@ test('an upload without an algorithm reports the CRC64NVME of the whole object o
   assert.equal(infos[1]?.checksum, checksumBase64('CRC32', parts[1] as Buffer));
   const list = infos.map((p) => ({ partNumber: p.partNumber, etag: p.etag, checksum: p.checksum as string }));
   await assert.rejects(
-    ol.completeMultipartUpload('b', 'plain', id, list, {
+    ol.completeMultipartUpload('b', 'plain', {
+      uploadId: id,
+      parts: list,
       checksum: { algorithm: 'CRC32', value: checksumBase64('CRC32', Buffer.concat(parts)) },
     }),
     isKind('InvalidArgument'),
   );
-  const info = await ol.completeMultipartUpload('b', 'plain', id, list, {});
+  const info = await ol.completeMultipartUpload('b', 'plain', { uploadId: id, parts: list });
   assert.deepEqual(info.checksum, {
     algorithm: 'CRC64NVME',
     value: checksumBase64('CRC64NVME', Buffer.concat(parts)),
@@ -374,11 +392,11 @@ test('a Complete that fails on write quorum takes itself back: the upload, its p
       await writeFile(d, 'this drive has failed\n');
     }
     await assert.rejects(
-      ol.completeMultipartUpload('b', 'mp', id, [{ partNumber: 1, etag: part.etag }], {}),
+      ol.completeMultipartUpload('b', 'mp', { uploadId: id, parts: [{ partNumber: 1, etag: part.etag }] }),
       isKind('WriteQuorum'),
     );
     await assert.rejects(ol.getObjectInfo('b', 'mp'), isKind('NoSuchKey'));
-    const listed = await ol.listParts('b', 'mp', id, { maxParts: 10, partNumberMarker: 0 });
+    const listed = await ol.listParts('b', 'mp', { uploadId: id, maxParts: 10, partNumberMarker: 0 });
     assert.deepEqual(
       listed.parts.map((p) => [p.partNumber, p.etag]),
       [[1, part.etag]],

@@ -13,7 +13,6 @@ import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from './m
 import { DEFAULT_ALGORITHM } from './multipart-checksum.js';
 import type {
   CompleteMultipartOptions,
-  CompletePart,
   CreateMultipartOptions,
   ListPartsOptions,
   ListPartsResult,
@@ -21,8 +20,9 @@ import type {
   ListUploadsResult,
   ObjectInfo,
   PartInfo,
-  PutPartOptions,
   UploadInfo,
+  UploadOptions,
+  UploadPartOptions,
 } from './object-layer.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody } from './receive-body.js';
@@ -113,14 +113,8 @@ export class MultipartOps {
     return readParts(this.ctx, u, after, limit);
   }
 
-  async uploadPart(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    body: Readable,
-    opts: PutPartOptions,
-  ): Promise<PartInfo> {
+  async uploadPart(bucket: string, key: string, body: Readable, opts: UploadPartOptions): Promise<PartInfo> {
+    const { uploadId, partNumber } = opts;
     const b = await this.ctx.bucket(bucket);
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
       throw new ObjectLayerError('InvalidArgument', `part number must be 1 to ${MAX_PARTS}`);
@@ -189,17 +183,11 @@ export class MultipartOps {
     }
   }
 
-  complete(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    parts: CompletePart[],
-    opts: CompleteMultipartOptions,
-  ): Promise<ObjectInfo> {
-    return completeUpload(this.ctx, bucket, key, uploadId, parts, opts);
+  complete(bucket: string, key: string, opts: CompleteMultipartOptions): Promise<ObjectInfo> {
+    return completeUpload(this.ctx, bucket, key, opts);
   }
 
-  async abort(bucket: string, key: string, uploadId: string): Promise<void> {
+  async abort(bucket: string, key: string, { uploadId }: UploadOptions): Promise<void> {
     const b = await this.ctx.bucket(bucket);
     const u = await this.ctx.withObjectWrite(bucket, key, async () => {
       const u = await this.upload(b.id, key, uploadId);
@@ -216,12 +204,8 @@ export class MultipartOps {
     await this.ctx.set.deleteData({ bucketId: b.id, dataId: u.dataId });
   }
 
-  async listParts(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    opts: ListPartsOptions,
-  ): Promise<ListPartsResult> {
+  async listParts(bucket: string, key: string, opts: ListPartsOptions): Promise<ListPartsResult> {
+    const { uploadId } = opts;
     const b = await this.ctx.bucket(bucket);
     const u = await this.upload(b.id, key, uploadId);
     const max = Math.max(0, Math.min(opts.maxParts, 1000));

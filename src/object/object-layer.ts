@@ -16,49 +16,129 @@ export interface ObjectLayer {
   /** Throws BucketNotEmpty when it holds objects or in-progress multipart uploads. */
   deleteBucket(bucket: string): Promise<void>;
 
+  // ---- bucket configuration: one document per name and bucket, deleted with the bucket ----
+  /** The stored document, or undefined when none was put. Throws NoSuchBucket. */
+  getBucketConfig(bucket: string, name: BucketConfigName): Promise<Buffer | undefined>;
+  /** Stores `doc` (committed on write quorum); every later get, on any request, sees it. */
+  putBucketConfig(bucket: string, name: BucketConfigName, doc: Uint8Array): Promise<void>;
+  /** Removes the document; removing one that is not there succeeds. */
+  deleteBucketConfig(bucket: string, name: BucketConfigName): Promise<void>;
+
   // ---- objects ----
   /** Streams `body` into storage; the object becomes visible atomically when this resolves. */
   putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo>;
-  getObjectInfo(bucket: string, key: string): Promise<ObjectInfo>;
+  getObjectInfo(bucket: string, key: string, opts?: VersionOptions): Promise<ObjectInfo>;
   /**
    * Opens a consistent view of one object version: `info` and `read` refer to the same stored data,
    * so conditions checked against `info` hold for the bytes `read` returns.
    */
-  openObject(bucket: string, key: string): Promise<ObjectReader>;
+  openObject(bucket: string, key: string, opts?: VersionOptions): Promise<ObjectReader>;
   /** Idempotent: deleting a missing key succeeds (S3 semantics). Throws NoSuchBucket. */
-  deleteObject(bucket: string, key: string): Promise<void>;
+  deleteObject(bucket: string, key: string, opts?: VersionOptions): Promise<DeleteObjectResult>;
   listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult>;
 
   // ---- multipart ----
   createMultipartUpload(bucket: string, key: string, opts: CreateMultipartOptions): Promise<string>;
-  uploadPart(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    body: Readable,
-    opts: PutPartOptions,
-  ): Promise<PartInfo>;
+  uploadPart(bucket: string, key: string, body: Readable, opts: UploadPartOptions): Promise<PartInfo>;
   /**
    * Assembles the listed parts. The result's `checksum` is the object's stored one; for an upload
    * created without a checksum algorithm it is the CRC64NVME full-object checksum S3 reports on
-   * completion (combined from the parts) but does not keep with the object. Repeating the Complete
-   * of an upload already completed, with the same parts, answers the same result for a day, while
-   * the version it made is still the key's current one; otherwise NoSuchUpload.
+   * completion (combined from the parts) but does not keep with the object.
    */
-  completeMultipartUpload(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    parts: CompletePart[],
-    opts: CompleteMultipartOptions,
-  ): Promise<ObjectInfo>;
-  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
-  listParts(bucket: string, key: string, uploadId: string, opts: ListPartsOptions): Promise<ListPartsResult>;
+  completeMultipartUpload(bucket: string, key: string, opts: CompleteMultipartOptions): Promise<ObjectInfo>;
+  abortMultipartUpload(bucket: string, key: string, opts: UploadOptions): Promise<void>;
+  listParts(bucket: string, key: string, opts: ListPartsOptions): Promise<ListPartsResult>;
   listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult>;
+
+  // ---- the storage underneath, for the admin API and the instance manager ----
+  /** Every drive of the deployment with its state and capacity, and the totals. */
+  storageInfo(): Promise<StorageInfo>;
+  /** What healing is doing: objects waiting, whether a sweep runs, what it has done. */
+  healStatus(): HealStatus;
+  /** Objects and bytes stored in a bucket (counted by a walk of its index; the scanner will keep it). */
+  bucketUsage(bucket: string): Promise<BucketUsage>;
 
   /** Flushes pending commits and closes drives. */
   close(): Promise<void>;
+}
+
+/** Per-bucket configuration documents, by the S3 subresource that reads and writes them. */
+export type BucketConfigName =
+  | 'versioning'
+  | 'policy'
+  | 'lifecycle'
+  | 'cors'
+  | 'tagging'
+  | 'notification'
+  | 'object-lock'
+  | 'encryption'
+  | 'quota';
+
+export const BUCKET_CONFIG_NAMES: readonly BucketConfigName[] = [
+  'versioning',
+  'policy',
+  'lifecycle',
+  'cors',
+  'tagging',
+  'notification',
+  'object-lock',
+  'encryption',
+  'quota',
+];
+
+/** Which version of an object a call is about: the current one when `versionId` is absent. */
+export interface VersionOptions {
+  /**
+   * A version id, as S3 clients send it. Every object stored so far is its key's `null` version
+   * (versioning comes with the bucket-features issue); any other id is NoSuchVersion.
+   */
+  versionId?: string;
+}
+
+export interface DeleteObjectResult {
+  /** The version removed (or the delete marker made), when the request named one or versioning is on. */
+  versionId?: string;
+  /** The delete made (or removed) a delete marker. */
+  deleteMarker: boolean;
+}
+
+export interface DriveStatus {
+  endpoint: string;
+  /** Position in the erasure set. */
+  index: number;
+  state: 'online' | 'offline';
+  /** Bytes of the filesystem the drive lives on; 0 when offline or unknown. */
+  total: number;
+  free: number;
+}
+
+export interface StorageInfo {
+  drives: DriveStatus[];
+  /** Data and parity shards of new objects. */
+  data: number;
+  parity: number;
+  /** Sums over online drives. */
+  rawTotal: number;
+  rawFree: number;
+  /** What objects can use of the raw space, after parity: raw × data / (data + parity). */
+  usableTotal: number;
+  usableFree: number;
+}
+
+export interface HealStatus {
+  /** Objects queued for healing (found damaged or stale by reads). */
+  queued: number;
+  /** A sweep over every bucket and object (after a drive came back) is running. */
+  sweeping: boolean;
+  /** Objects rewritten on at least one drive since start. */
+  healedObjects: number;
+  /** When the last full sweep ended, if one has. */
+  lastSweepEnded?: Date;
+}
+
+export interface BucketUsage {
+  objects: number;
+  bytes: number;
 }
 
 export interface BucketInfo {
@@ -168,7 +248,12 @@ export interface CreateMultipartOptions {
   checksumType?: ChecksumType;
 }
 
-export interface PutPartOptions {
+export interface UploadOptions {
+  uploadId: string;
+}
+
+export interface UploadPartOptions extends UploadOptions {
+  partNumber: number;
   size: number;
   contentMd5?: Buffer;
   checksum?: ChecksumRequest;
@@ -191,7 +276,9 @@ export interface CompletePart {
   checksum?: string;
 }
 
-export interface CompleteMultipartOptions {
+export interface CompleteMultipartOptions extends UploadOptions {
+  /** The `<Part>` list of the request, in order. */
+  parts: CompletePart[];
   ifNoneMatch?: string;
   ifMatch?: string;
   /**
@@ -204,7 +291,7 @@ export interface CompleteMultipartOptions {
   checksumType?: ChecksumType;
 }
 
-export interface ListPartsOptions {
+export interface ListPartsOptions extends UploadOptions {
   partNumberMarker: number;
   maxParts: number;
 }

@@ -30,10 +30,14 @@ async function completed(key: string) {
   const id = await ol.createMultipartUpload('b', key, { metadata: {}, checksumAlgorithm: 'SHA256' });
   const list: CompletePart[] = [];
   for (const [i, data] of [pattern(5 * MiB, 1), pattern(999, 2)].entries()) {
-    const p = await ol.uploadPart('b', key, id, i + 1, bodyOf(data), { size: data.length });
+    const p = await ol.uploadPart('b', key, bodyOf(data), {
+      uploadId: id,
+      partNumber: i + 1,
+      size: data.length,
+    });
     list.push({ partNumber: p.partNumber, etag: p.etag, checksum: p.checksum as string });
   }
-  const first = await ol.completeMultipartUpload('b', key, id, list, {});
+  const first = await ol.completeMultipartUpload('b', key, { uploadId: id, parts: list });
   return { ol, drives, id, list, first };
 }
 
@@ -41,7 +45,7 @@ test('a repeated Complete answers the first result, even with If-None-Match: *, 
   const { ol, drives, id, list, first } = await completed('k');
   let reopened: ObjectLayer | undefined;
   try {
-    const again = await ol.completeMultipartUpload('b', 'k', id, list, { ifNoneMatch: '*' });
+    const again = await ol.completeMultipartUpload('b', 'k', { uploadId: id, parts: list, ifNoneMatch: '*' });
     assert.equal(again.etag, first.etag);
     assert.deepEqual(again.checksum, first.checksum);
     assert.equal(again.checksum?.type, 'COMPOSITE');
@@ -49,14 +53,16 @@ test('a repeated Complete answers the first result, even with If-None-Match: *, 
     // Quoted ETags and the composite value without its part count are the same request.
     const quoted = list.map((p) => ({ ...p, etag: `"${p.etag}"` }));
     const bare = first.checksum?.value.replace(/-2$/, '') as string;
-    const third = await ol.completeMultipartUpload('b', 'k', id, quoted, {
+    const third = await ol.completeMultipartUpload('b', 'k', {
+      uploadId: id,
+      parts: quoted,
       checksum: { algorithm: 'SHA256', value: bare },
       checksumType: 'COMPOSITE',
     });
     assert.equal(third.etag, first.etag);
     await ol.close();
     reopened = await open(drives);
-    const afterRestart = await reopened.completeMultipartUpload('b', 'k', id, list, {});
+    const afterRestart = await reopened.completeMultipartUpload('b', 'k', { uploadId: id, parts: list });
     assert.equal(afterRestart.etag, first.etag);
     assert.deepEqual(afterRestart.checksum, first.checksum);
   } finally {
@@ -69,13 +75,15 @@ test('a repeated Complete checks a sent checksum and type as the first one did',
   const { ol, id, list } = await completed('k');
   try {
     await assert.rejects(
-      ol.completeMultipartUpload('b', 'k', id, list, {
+      ol.completeMultipartUpload('b', 'k', {
+        uploadId: id,
+        parts: list,
         checksum: { algorithm: 'SHA256', value: checksumBase64('SHA256', pattern(3)) },
       }),
       isKind('ChecksumMismatch'),
     );
     await assert.rejects(
-      ol.completeMultipartUpload('b', 'k', id, list, { checksumType: 'FULL_OBJECT' }),
+      ol.completeMultipartUpload('b', 'k', { uploadId: id, parts: list, checksumType: 'FULL_OBJECT' }),
       isKind('InvalidRequest'),
     );
   } finally {
@@ -88,14 +96,23 @@ test('a repeated Complete with another part list is NoSuchUpload', async () => {
   try {
     const [p1, p2] = list as [CompletePart, CompletePart];
     for (const other of [[p1], [p1, { ...p2, etag: p1.etag }], [p1, { ...p2, partNumber: 3 }]]) {
-      await assert.rejects(ol.completeMultipartUpload('b', 'k', id, other, {}), isKind('NoSuchUpload'));
+      await assert.rejects(
+        ol.completeMultipartUpload('b', 'k', { uploadId: id, parts: other }),
+        isKind('NoSuchUpload'),
+      );
     }
     await assert.rejects(
-      ol.completeMultipartUpload('b', 'k', id, [p1, { ...p2, checksum: p1.checksum as string }], {}),
+      ol.completeMultipartUpload('b', 'k', {
+        uploadId: id,
+        parts: [p1, { ...p2, checksum: p1.checksum as string }],
+      }),
       isKind('NoSuchUpload'),
     );
     // Nor is the upload id valid for another key.
-    await assert.rejects(ol.completeMultipartUpload('b', 'other', id, list, {}), isKind('NoSuchUpload'));
+    await assert.rejects(
+      ol.completeMultipartUpload('b', 'other', { uploadId: id, parts: list }),
+      isKind('NoSuchUpload'),
+    );
   } finally {
     await ol.close();
   }
@@ -105,7 +122,10 @@ test('once the object is overwritten or deleted, a repeated Complete is NoSuchUp
   const { ol, id, list } = await completed('k');
   try {
     await put(ol, 'b', 'k', pattern(10));
-    await assert.rejects(ol.completeMultipartUpload('b', 'k', id, list, {}), isKind('NoSuchUpload'));
+    await assert.rejects(
+      ol.completeMultipartUpload('b', 'k', { uploadId: id, parts: list }),
+      isKind('NoSuchUpload'),
+    );
   } finally {
     await ol.close();
   }
@@ -113,7 +133,7 @@ test('once the object is overwritten or deleted, a repeated Complete is NoSuchUp
   try {
     await second.ol.deleteObject('b', 'k');
     await assert.rejects(
-      second.ol.completeMultipartUpload('b', 'k', second.id, second.list, {}),
+      second.ol.completeMultipartUpload('b', 'k', { uploadId: second.id, parts: second.list }),
       isKind('NoSuchUpload'),
     );
   } finally {
@@ -128,11 +148,15 @@ test('an upload completed without an algorithm repeats its reported CRC64NVME, s
     await ol.makeBucket('b');
     const id = await ol.createMultipartUpload('b', 'plain', { metadata: {} });
     const data = pattern(4097, 7);
-    const p = await ol.uploadPart('b', 'plain', id, 1, bodyOf(data), { size: data.length });
+    const p = await ol.uploadPart('b', 'plain', bodyOf(data), {
+      uploadId: id,
+      partNumber: 1,
+      size: data.length,
+    });
     const list = [{ partNumber: 1, etag: p.etag }];
-    const first = await ol.completeMultipartUpload('b', 'plain', id, list, {});
+    const first = await ol.completeMultipartUpload('b', 'plain', { uploadId: id, parts: list });
     assert.equal(first.checksum?.value, checksumBase64('CRC64NVME', data));
-    const again = await ol.completeMultipartUpload('b', 'plain', id, list, {});
+    const again = await ol.completeMultipartUpload('b', 'plain', { uploadId: id, parts: list });
     assert.deepEqual(again.checksum, first.checksum);
     assert.equal((await ol.getObjectInfo('b', 'plain')).checksum, undefined);
   } finally {
@@ -160,9 +184,12 @@ function version(upload?: ObjectRecord['upload']): ObjectRecord {
 test('the repeat is answered for a day after the completion, then NoSuchUpload', () => {
   const rec = version({ id: 'u1' });
   const parts = [{ partNumber: 1, etag: 'aa' }];
-  assert.equal(repeatedCompletion(rec, 'u1', parts, {}, 1000 + REPEAT_COMPLETE_WINDOW_MS - 1).rec, rec);
+  assert.equal(
+    repeatedCompletion(rec, { uploadId: 'u1', parts }, 1000 + REPEAT_COMPLETE_WINDOW_MS - 1).rec,
+    rec,
+  );
   assert.throws(
-    () => repeatedCompletion(rec, 'u1', parts, {}, 1000 + REPEAT_COMPLETE_WINDOW_MS),
+    () => repeatedCompletion(rec, { uploadId: 'u1', parts }, 1000 + REPEAT_COMPLETE_WINDOW_MS),
     isKind('NoSuchUpload'),
   );
 });
@@ -172,7 +199,7 @@ test('a version recorded before completions were remembered reads, and answers N
   assert.equal(old.upload, undefined);
   assert.equal(old.parts[0]?.etag, 'aa');
   assert.throws(
-    () => repeatedCompletion(old, 'u1', [{ partNumber: 1, etag: 'aa' }], {}, 1001),
+    () => repeatedCompletion(old, { uploadId: 'u1', parts: [{ partNumber: 1, etag: 'aa' }] }, 1001),
     isKind('NoSuchUpload'),
   );
 });

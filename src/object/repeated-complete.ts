@@ -47,11 +47,10 @@ function sameParts(rec: ObjectRecord, parts: CompletePart[]): boolean {
  */
 export function repeatedCompletion(
   current: ObjectRecord | undefined,
-  uploadId: string,
-  parts: CompletePart[],
   opts: CompleteMultipartOptions,
   now = Date.now(),
 ): { rec: ObjectRecord; checksum: StoredChecksum | undefined } {
+  const { uploadId, parts } = opts;
   const origin = current?.upload;
   if (
     !current ||

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../../iam/authorizer.js';
-import type { ObjectLayer } from '../../object/object-layer.js';
+import type { ObjectLayer, VersionOptions } from '../../object/object-layer.js';
 import type { Logger } from '../../util/logger.js';
 import type { ErrorContext } from './object-error-map.js';
 
@@ -48,6 +48,18 @@ export interface S3Context {
   errorContext: ErrorContext;
   /** Logs with the request id. */
   log: Logger;
+}
+
+/**
+ * The version a request names with `?versionId=`, as object-layer options; the id also goes into
+ * the error context (NoSuchVersion names it) and, as S3 does, back in `x-amz-version-id`.
+ */
+export function requestedVersion(ctx: S3Context): VersionOptions {
+  const versionId = ctx.query.get('versionId');
+  if (versionId === null) return {};
+  ctx.errorContext.versionId = versionId;
+  ctx.res.setHeader('x-amz-version-id', versionId);
+  return { versionId };
 }
 
 /** A request header as one string (repeated headers joined by commas), or undefined when absent. */

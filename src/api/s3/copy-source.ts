@@ -7,6 +7,8 @@ import { S3Error } from './errors.js';
 export interface CopySource {
   bucket: string;
   key: string;
+  /** The source version named by `?versionId=`, if any. */
+  versionId?: string;
 }
 
 function invalidSource(): S3Error {
@@ -21,7 +23,7 @@ function invalidSource(): S3Error {
 
 /**
  * Parses `x-amz-copy-source`: URL-encoded `bucket/key`, an optional leading slash, an optional
- * `?versionId=` (only `null`, the one version an unversioned object has, exists).
+ * `?versionId=` (the object layer answers NoSuchVersion for a version that does not exist).
  */
 export function parseCopySource(value: string): CopySource {
   let raw = value.trim();
@@ -41,11 +43,9 @@ export function parseCopySource(value: string): CopySource {
   if (decoded.startsWith('/')) decoded = decoded.slice(1);
   const slash = decoded.indexOf('/');
   if (slash <= 0 || slash === decoded.length - 1) throw invalidSource();
-  const source = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  const source: CopySource = { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
   if (Buffer.byteLength(source.key) > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError');
-  if (versionId !== undefined && versionId !== 'null') {
-    throw new S3Error('NoSuchVersion', undefined, { Key: source.key, VersionId: versionId });
-  }
+  if (versionId !== undefined) source.versionId = versionId;
   return source;
 }
 
@@ -55,7 +55,7 @@ export async function openCopySource(ctx: S3Context): Promise<{ source: CopySour
   const source = parseCopySource(raw);
   // Reading the source is its own permission: s3:GetObject (or the version's) on the source key.
   ctx.authorize(
-    /[?&]versionId=/.test(raw) ? 's3:GetObjectVersion' : 's3:GetObject',
+    source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
     source.bucket,
     source.key,
   );
@@ -66,13 +66,19 @@ export async function openCopySource(ctx: S3Context): Promise<{ source: CopySour
   }
   let reader: ObjectReader;
   try {
-    reader = await ctx.objects.openObject(source.bucket, source.key);
+    reader = await ctx.objects.openObject(
+      source.bucket,
+      source.key,
+      source.versionId === undefined ? {} : { versionId: source.versionId },
+    );
   } catch (err) {
     // Errors about the source name the source, not the destination.
     ctx.errorContext.bucket = source.bucket;
     ctx.errorContext.key = source.key;
+    ctx.errorContext.versionId = source.versionId;
     throw err;
   }
+  if (source.versionId !== undefined) ctx.res.setHeader('x-amz-copy-source-version-id', source.versionId);
   enforceCopySourceConditions(
     {
       ifMatch: header(ctx, 'x-amz-copy-source-if-match'),

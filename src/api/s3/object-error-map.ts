@@ -7,6 +7,7 @@ export interface ErrorContext {
   bucket?: string | undefined;
   key?: string | undefined;
   uploadId?: string | undefined;
+  versionId?: string | undefined;
   /** The checksum algorithm the request carried, for BadDigest messages. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
 }
@@ -21,6 +22,7 @@ const KIND_TO_CODE: Record<ObjectErrorKind, S3ErrorCode> = {
   BucketAlreadyOwnedByYou: 'BucketAlreadyOwnedByYou',
   BucketNotEmpty: 'BucketNotEmpty',
   NoSuchKey: 'NoSuchKey',
+  NoSuchVersion: 'NoSuchVersion',
   NoSuchUpload: 'NoSuchUpload',
   PreconditionFailed: 'PreconditionFailed',
   BadDigest: 'BadDigest',
@@ -64,6 +66,9 @@ function detailsFor(code: S3ErrorCode, ctx: ErrorContext): Record<string, string
     if (ctx.bucket !== undefined) details.BucketName = ctx.bucket;
   } else if (code === 'NoSuchKey') {
     if (ctx.key !== undefined) details.Key = ctx.key;
+  } else if (code === 'NoSuchVersion') {
+    if (ctx.key !== undefined) details.Key = ctx.key;
+    if (ctx.versionId !== undefined) details.VersionId = ctx.versionId;
   } else if (code === 'NoSuchUpload') {
     if (ctx.uploadId !== undefined) details.UploadId = ctx.uploadId;
   }

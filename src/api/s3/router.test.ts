@@ -84,9 +84,13 @@ describe('routing table', () => {
     assert.equal(routeName('POST', '/b'), '501 NotImplemented');
   });
 
-  it('answers NoSuchVersion for version ids other than null, which is the only version', () => {
+  it('routes a version id to the operations on one version, and answers NoSuchVersion on the others', () => {
     assert.equal(routeName('GET', '/b/k?versionId=null'), 'GetObject');
-    assert.equal(routeName('GET', '/b/k?versionId=abc'), '404 NoSuchVersion');
+    assert.equal(routeName('GET', '/b/k?versionId=abc'), 'GetObject');
+    assert.equal(routeName('HEAD', '/b/k?versionId=abc'), 'HeadObject');
+    assert.equal(routeName('DELETE', '/b/k?versionId=abc'), 'DeleteObject');
+    assert.equal(routeName('PUT', '/b/k?versionId=abc'), '404 NoSuchVersion');
+    assert.equal(routeName('PUT', '/b/k?versionId=null'), 'PutObject');
   });
 
   it('answers 405 for methods with no operation', () => {

@@ -317,13 +317,8 @@ function matches(route: Route, target: Target, req: RouteRequest): boolean {
  */
 export function route(req: RouteRequest): Route {
   const target: Target = req.bucket === undefined ? 'service' : req.key === undefined ? 'bucket' : 'object';
-  const versionId = req.query.get('versionId');
-  if (target === 'object' && versionId !== null && versionId !== 'null') {
-    // Only the `null` version exists: nothing here was ever written with versioning on.
-    throw new S3Error('NoSuchVersion', undefined, { Key: req.key ?? '', VersionId: versionId });
-  }
   const withSubresource = ROUTES.find((r) => r.query !== undefined && matches(r, target, req));
-  if (withSubresource !== undefined) return withSubresource;
+  if (withSubresource !== undefined) return versionChecked(withSubresource, req);
   for (const name of req.query.keys()) {
     if (UNIMPLEMENTED_SUBRESOURCES.has(name)) {
       throw new S3Error('NotImplemented', `The ${name} subresource is not implemented.`);
@@ -338,5 +333,23 @@ export function route(req: RouteRequest): Route {
     throw new S3Error('NotImplemented', 'POST object uploads (HTML forms) are not implemented.');
   }
   if (plain === undefined) throw new S3Error('MethodNotAllowed');
-  return plain;
+  return versionChecked(plain, req);
+}
+
+/**
+ * Operations on one version (those with a `versionAction`) take the `versionId` to the object
+ * layer. On any other object operation a version other than `null` cannot exist yet: nothing has
+ * been written with versioning on (the bucket-features issue), so it is NoSuchVersion.
+ */
+function versionChecked(op: Route, req: RouteRequest): Route {
+  const versionId = req.query.get('versionId');
+  if (
+    op.target === 'object' &&
+    op.versionAction === undefined &&
+    versionId !== null &&
+    versionId !== 'null'
+  ) {
+    throw new S3Error('NoSuchVersion', undefined, { Key: req.key ?? '', VersionId: versionId });
+  }
+  return op;
 }

@@ -5,6 +5,6 @@ import { sendEmpty } from '../response.js';
 export async function abortMultipartUpload(ctx: S3Context): Promise<void> {
   const uploadId = ctx.query.get('uploadId') ?? '';
   ctx.errorContext.uploadId = uploadId;
-  await ctx.objects.abortMultipartUpload(ctx.bucket, ctx.key, uploadId);
+  await ctx.objects.abortMultipartUpload(ctx.bucket, ctx.key, { uploadId });
   sendEmpty(ctx, 204);
 }

@@ -88,13 +88,13 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const sentType = checksumTypeHeader(ctx);
   const parts = parseCompleteRequest(await readXmlBody(ctx, undefined, { headerIsObjectChecksum: true }));
 
-  const opts: CompleteMultipartOptions = { ...conditions };
+  const opts: CompleteMultipartOptions = { uploadId, parts, ...conditions };
   if (sent !== undefined) {
     opts.checksum = sent;
     ctx.errorContext.checksumAlgorithm = sent.algorithm;
   }
   if (sentType !== undefined) opts.checksumType = sentType;
-  const info = await ctx.objects.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, opts);
+  const info = await ctx.objects.completeMultipartUpload(ctx.bucket, ctx.key, opts);
 
   const checksum = info.checksum;
   const algorithm: ChecksumAlgorithm | undefined = checksum?.algorithm;

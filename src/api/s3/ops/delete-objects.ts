@@ -34,8 +34,8 @@ function parseDeleteRequest(root: XmlNode | undefined): { quiet: boolean; entrie
 
 /**
  * DeleteObjects (POST ?delete): up to 1000 keys; quiet mode reports only failures. A body checksum
- * (Content-MD5 or x-amz-checksum-*) is verified when sent. Only the `null` version exists in an
- * unversioned bucket, so other version ids are reported per key as NoSuchVersion.
+ * (Content-MD5 or x-amz-checksum-*) is verified when sent. A version id is passed to the object
+ * layer, which reports one that does not exist per key as NoSuchVersion.
  */
 export async function deleteObjects(ctx: S3Context): Promise<void> {
   const { quiet, entries } = parseDeleteRequest(await readXmlBody(ctx));
@@ -78,19 +78,19 @@ async function deleteOne(ctx: S3Context, entry: DeleteEntry, quiet: boolean): Pr
     const err = new S3Error('KeyTooLongError');
     return failure(err.code, err.message);
   }
-  if (entry.versionId !== undefined && entry.versionId !== 'null') {
-    const err = new S3Error('NoSuchVersion');
-    return failure(err.code, err.message);
-  }
   try {
     ctx.authorize(
       entry.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
       ctx.bucket,
       entry.key,
     );
-    await ctx.objects.deleteObject(ctx.bucket, entry.key);
+    await ctx.objects.deleteObject(
+      ctx.bucket,
+      entry.key,
+      entry.versionId === undefined ? {} : { versionId: entry.versionId },
+    );
   } catch (err) {
-    const s3 = toS3Error(err, { bucket: ctx.bucket, key: entry.key });
+    const s3 = toS3Error(err, { bucket: ctx.bucket, key: entry.key, versionId: entry.versionId });
     if (s3 === undefined) {
       ctx.log.error(`DeleteObjects ${ctx.bucket}/${entry.key}: ${String(err)}`);
       return failure('InternalError', new S3Error('InternalError').message);

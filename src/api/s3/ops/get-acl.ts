@@ -1,4 +1,4 @@
-import type { S3Context } from '../context.js';
+import { requestedVersion, type S3Context } from '../context.js';
 import { ownerElement } from '../listing.js';
 import { sendXml } from '../response.js';
 import { el, xmlDocument } from '../xml.js';
@@ -28,6 +28,6 @@ export async function getBucketAcl(ctx: S3Context): Promise<void> {
 
 /** GetObjectAcl: as for buckets, after checking that the object exists. */
 export async function getObjectAcl(ctx: S3Context): Promise<void> {
-  await ctx.objects.getObjectInfo(ctx.bucket, ctx.key);
+  await ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx));
   sendXml(ctx, 200, aclDocument(ctx));
 }

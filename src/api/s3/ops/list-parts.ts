@@ -22,7 +22,7 @@ export async function listParts(ctx: S3Context): Promise<void> {
   const partNumberMarker = markerRaw === '' ? 0 : Number(markerRaw);
   const maxParts = parseMaxParam(ctx, 'max-parts');
 
-  const result = await ctx.objects.listParts(ctx.bucket, ctx.key, uploadId, { partNumberMarker, maxParts });
+  const result = await ctx.objects.listParts(ctx.bucket, ctx.key, { uploadId, partNumberMarker, maxParts });
   const algorithm = result.upload.checksumAlgorithm;
   sendXml(
     ctx,

@@ -1,5 +1,5 @@
 import { aclHeaders, requireOwnerOnlyAcl } from '../canned-acl.js';
-import type { S3Context } from '../context.js';
+import { requestedVersion, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { sendEmpty } from '../response.js';
 
@@ -41,6 +41,6 @@ export async function putBucketAcl(ctx: S3Context): Promise<void> {
 
 /** PutObjectAcl: see putAcl, after checking that the object exists. */
 export async function putObjectAcl(ctx: S3Context): Promise<void> {
-  await ctx.objects.getObjectInfo(ctx.bucket, ctx.key);
+  await ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx));
   await putAcl(ctx);
 }

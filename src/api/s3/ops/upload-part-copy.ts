@@ -24,7 +24,9 @@ export async function uploadPartCopy(ctx: S3Context): Promise<void> {
     );
   }
 
-  const part = await ctx.objects.uploadPart(ctx.bucket, ctx.key, uploadId, partNumber, reader.read(range), {
+  const part = await ctx.objects.uploadPart(ctx.bucket, ctx.key, reader.read(range), {
+    uploadId,
+    partNumber,
     size,
   });
   sendXml(

@@ -20,7 +20,9 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
   const checksum = checksumRequest(ctx, body);
   ctx.errorContext.checksumAlgorithm = checksum?.algorithm;
 
-  const part = await ctx.objects.uploadPart(ctx.bucket, ctx.key, uploadId, partNumber, body, {
+  const part = await ctx.objects.uploadPart(ctx.bucket, ctx.key, body, {
+    uploadId,
+    partNumber,
     size,
     ...(md5 === undefined ? {} : { contentMd5: md5 }),
     ...(checksum === undefined ? {} : { checksum }),
