@@ -294,34 +294,3 @@ export async function verifyShards(set: ErasureSet, bucketId: string, rec: Objec
     return false;
   }
 }
-
-/**
- * Picks the version that read quorum agrees on from the record each drive returned: records are
- * grouped by data id and mod time, and the newest group holding at least `data` drives wins.
- * Returns undefined when no drive has a record; throws ErasureReadQuorum when some do but none
- * reaches quorum.
- */
-export function pickRecord<R extends { dataId: string; mtime: number; layout: { data: number } }>(
-  records: (R | undefined)[],
-): { record: R; agree: boolean[] } | undefined {
-  const groups = new Map<string, { record: R; drives: number[] }>();
-  records.forEach((r, d) => {
-    if (!r) return;
-    const id = `${r.dataId}:${r.mtime}`;
-    const g = groups.get(id);
-    if (g) g.drives.push(d);
-    else groups.set(id, { record: r, drives: [d] });
-  });
-  if (groups.size === 0) return undefined;
-  let best: { record: R; drives: number[] } | undefined;
-  for (const g of groups.values()) {
-    if (g.drives.length < g.record.layout.data) continue;
-    if (!best || g.record.mtime > best.record.mtime) best = g;
-  }
-  if (!best) {
-    const most = Math.max(...[...groups.values()].map((g) => g.drives.length));
-    throw new ErasureReadQuorum(`no version of the object is on enough drives (best: ${most})`);
-  }
-  const agree = records.map((_, d) => best.drives.includes(d));
-  return { record: best.record, agree };
-}

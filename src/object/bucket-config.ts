@@ -65,7 +65,7 @@ export class BucketConfigStore {
   private async read(bucketId: string, name: string): Promise<Buffer | undefined> {
     const key = bucketConfigKey(bucketId, name);
     const answers = await this.ctx.set.readAll(TABLE, key);
-    const agreed = agree(answers, this.ctx.metaReadQuorum, (v) => v.toString('base64'));
+    const agreed = agree(answers, { quorum: this.ctx.metaReadQuorum, identity: (v) => v.toString('base64') });
     if (agreed.kind === 'held') {
       const { value, holders } = agreed;
       if (answers.some((a, d) => a.ok && !holders[d]))

@@ -1,7 +1,7 @@
 import { type Locker, LockTimeout, withLock } from '../cluster/locker.js';
 import type { MetaOp } from '../drive/drive.js';
 import { writeQuorum } from '../erasure/erasure-layout.js';
-import { type ErasureSet, type PerDrive, pickRecord } from '../erasure/erasure-set.js';
+import type { ErasureSet, PerDrive } from '../erasure/erasure-set.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
 import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { agree } from '../erasure/quorum.js';
@@ -10,6 +10,7 @@ import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { bucketKey, idKey, objectKey } from './index-keys.js';
 import type { ObjectInfo, StoredChecksum } from './object-layer.js';
+import { pickVersion } from './version-pick.js';
 
 export interface BucketRecord {
   id: string;
@@ -48,50 +49,31 @@ function tryDecode(value: Buffer): ObjectRecord | undefined {
 }
 
 /**
- * Each drive's record decoded; byte-identical values (the usual case: every drive holds the same
- * record) are decoded once and share the result, which callers treat as read-only.
+ * Each drive's record decoded (a record that does not decode counts as none); byte-identical values
+ * (the usual case: every drive holds the same record) are decoded once and share the result, which
+ * callers treat as read-only.
  */
-function decodeRecords(values: (Buffer | undefined)[]): (ObjectRecord | undefined)[] {
+function decodeRecords(answers: PerDrive<Buffer | undefined>): PerDrive<ObjectRecord | undefined> {
   let lastValue: Buffer | undefined;
   let lastRecord: ObjectRecord | undefined;
-  return values.map((v) => {
-    if (!v) return undefined;
-    if (lastValue === undefined || !v.equals(lastValue)) {
-      lastValue = v;
-      lastRecord = tryDecode(v);
+  return answers.map((a) => {
+    if (!a.ok || !a.value) return a.ok ? { ok: true, value: undefined } : a;
+    if (lastValue === undefined || !a.value.equals(lastValue)) {
+      lastValue = a.value;
+      lastRecord = tryDecode(a.value);
     }
-    return lastRecord;
+    return { ok: true, value: lastRecord };
   });
 }
 
-/**
- * The version read quorum agrees on (`pickRecord`), except that a key whose records are dangling
- * reads as absent rather than failing on read quorum: its records are on fewer drives than their
- * data shards, while at least that many drives answered without any. That is what a delete or an
- * overwrite leaves on drives that were away, or a write that failed; none of it can be read back.
- */
-function pickVersion(
-  perDrive: (ObjectRecord | undefined)[],
-  answered: number,
-): ReturnType<typeof pickRecord<ObjectRecord>> {
-  try {
-    return pickRecord(perDrive);
-  } catch (err) {
-    if (!(err instanceof ErasureReadQuorum)) throw err;
-    const held = perDrive.filter((r): r is ObjectRecord => r !== undefined);
-    const data = Math.max(...held.map((r) => r.layout.data));
-    if (answered - held.length >= data) return undefined;
-    throw err;
-  }
-}
+const valueOf = <T>(a: PerDrive<T | undefined>[number]): T | undefined => (a.ok ? a.value : undefined);
 
-/** The version read quorum agrees on among `perDrive`, and whether an online drive lacks it. */
+/** The version read quorum agrees on among `answers`, and whether an online drive lacks it. */
 function decided(
-  perDrive: (ObjectRecord | undefined)[],
-  answered: number,
+  answers: PerDrive<ObjectRecord | undefined>,
   set: ErasureSet,
 ): { current?: ObjectRecord; lagging: boolean } {
-  const picked = pickVersion(perDrive, answered);
+  const picked = pickVersion(answers);
   if (!picked) return { lagging: false };
   return { current: picked.record, lagging: picked.agree.some((a, d) => !a && set.drives[d] !== undefined) };
 }
@@ -198,7 +180,7 @@ export class LayerContext {
         ? { ok: true, value: r.value ? (JSON.parse(r.value.toString('utf8')) as BucketRecord) : undefined }
         : r,
     );
-    const agreed = agree(records, this.metaReadQuorum, (rec) => rec.id);
+    const agreed = agree(records, { quorum: this.metaReadQuorum, identity: (rec) => rec.id });
     if (agreed.kind === 'held') {
       const value = Buffer.from(JSON.stringify(agreed.value));
       const missing = res.map((r, d) => r.ok && !agreed.holders[d]);
@@ -231,10 +213,10 @@ export class LayerContext {
 
   /** Reads one key's record from every drive and picks the version read quorum agrees on. */
   async objectState(bucketId: string, key: string): Promise<ObjectState> {
-    const res = await this.set.readAll('objects', objectKey(bucketId, key));
-    const perDrive = decodeRecords(res.map((r) => (r.ok ? r.value : undefined)));
-    const answered = res.filter((r) => r.ok).length;
-    const picked = pickVersion(perDrive, answered);
+    const answers = decodeRecords(await this.set.readAll('objects', objectKey(bucketId, key)));
+    const perDrive = answers.map(valueOf);
+    const answered = answers.filter((a) => a.ok).length;
+    const picked = pickVersion(answers);
     if (!picked) return { perDrive, agree: perDrive.map(() => false), answered };
     return { perDrive, current: picked.record, agree: picked.agree, answered };
   }
@@ -274,12 +256,10 @@ export class LayerContext {
       if (rec && rec.layout.data === data) return { current: rec, lagging: false };
       // Undecided: read the rest and decide on every drive, as objectState does.
       const rest = await set.each(async (d, i) => (ask.has(i) ? undefined : d.metaGet('objects', okey)));
-      const all = rest.map((r, i) => (ask.has(i) ? first[i] : r));
-      const perDrive = decodeRecords(all.map((got) => (got?.ok ? got.value : undefined)));
-      return decided(perDrive, all.filter((got) => got?.ok).length, set);
+      const all = rest.map((r, i) => (ask.has(i) ? (first[i] as typeof r) : r));
+      return decided(decodeRecords(all), set);
     }
-    const state = await this.objectState(bucketId, key);
-    return decided(state.perDrive, state.answered, set);
+    return decided(decodeRecords(await set.readAll('objects', objectKey(bucketId, key))), set);
   }
 
   /**

@@ -1,11 +1,11 @@
 import type { ScanOptions } from '../drive/drive.js';
-import { pickRecord } from '../erasure/erasure-set.js';
 import { decodeRecordHead, type ObjectRecordHead } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import { type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo } from './object-layer.js';
+import { pickAnswered } from './version-pick.js';
 
 export const MAX_LIST_KEYS = 1000;
 
@@ -52,7 +52,7 @@ function headInfo(bucket: string, key: string, head: ObjectRecordHead): ObjectIn
 /**
  * One page of a bucket listing: a sorted range scan of the metadata index, merged over enough
  * drives to decide every key (`quorumScan`). A key is listed only with the version a GET would
- * return (the newest version on read quorum drives, `pickRecord`), so a delete or overwrite that
+ * return (the newest version on read quorum drives, `pickVersion`), so a delete or overwrite that
  * missed a minority of drives neither resurrects a key nor shows a stale size. With a delimiter
  * each drive rolls common prefixes up itself (one seek per prefix), so a page costs O(page), not
  * O(keys below the prefixes).
@@ -153,7 +153,7 @@ function agreedHead(perDrive: (Buffer | undefined)[]): ObjectRecordHead | undefi
     return head && holders >= head.layout.data ? head : undefined;
   }
   try {
-    return pickRecord(perDrive.map((v) => (v ? tryDecodeHead(v) : undefined)))?.record;
+    return pickAnswered(perDrive.map((v) => (v ? tryDecodeHead(v) : undefined)));
   } catch {
     return undefined;
   }

@@ -4,6 +4,8 @@
  */
 import type { ScanOptions } from '../drive/drive.js';
 import type { ErasureLayout } from '../erasure/erasure-layout.js';
+import type { PerDrive } from '../erasure/erasure-set.js';
+import { agree } from '../erasure/quorum.js';
 import { ObjectLayerError } from './errors.js';
 import { partKey, prefixEnd, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
@@ -49,12 +51,17 @@ export async function readUpload(
   if (!/^[0-9a-f]{32}$/.test(uploadId))
     throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
   const res = await ctx.set.readAll('uploads', uploadKey(bucketId, key, uploadId));
-  const found = res.flatMap((r) => (r.ok && r.value ? [r.value] : []));
-  if (found.length === 0) throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
-  const rec = JSON.parse((found[0] as Buffer).toString('utf8')) as UploadRecord;
-  if (found.length < rec.layout.data)
-    throw new ObjectLayerError('ReadQuorum', `upload ${uploadId} is on ${found.length} drives only`);
-  return rec;
+  const records: PerDrive<UploadRecord | undefined> = res.map((r) =>
+    r.ok
+      ? { ok: true, value: r.value ? (JSON.parse(r.value.toString('utf8')) as UploadRecord) : undefined }
+      : r,
+  );
+  // An upload record is written once, with the layout of the object it will make.
+  const agreed = agree(records, { quorum: (u) => u.layout.data, identity: (u) => u.dataId });
+  if (agreed.kind === 'held') return agreed.value;
+  if (agreed.kind === 'absent')
+    throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
+  throw new ObjectLayerError('ReadQuorum', `upload ${uploadId} is on ${agreed.best} drives only`);
 }
 
 /**
