@@ -8,9 +8,10 @@
  */
 import type { MetaOp } from '../drive/drive.js';
 import { agree } from '../erasure/quorum.js';
+import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { ObjectLayerError } from './errors.js';
 import { bucketConfigKey, prefixEnd } from './index-keys.js';
-import { bucketLockName, type LayerContext } from './layer-context.js';
+import { bucketLockName, type LayerContext, translateError } from './layer-context.js';
 import type { BucketConfigName } from './object-layer.js';
 
 const TABLE = 'bucket-config';
@@ -102,20 +103,24 @@ export class BucketConfigStore {
       this.ctx.lock(configLockName(bucket, name), true, async () => {
         await this.ctx.bucket(bucket);
         const before = await this.ctx.set.readAll(TABLE, key);
-        const ok = await this.ctx.set.commit(() => [op(key)]);
-        if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
-          await this.ctx.set.commit((d) => {
-            const prev = before[d];
-            if (!ok[d] || !prev?.ok) return undefined;
-            return [
-              prev.value
+        try {
+          await commitOnQuorum(
+            this.ctx.set,
+            (d) => {
+              const prev = before[d];
+              if (!prev?.ok) return undefined;
+              const undo: MetaOp = prev.value
                 ? { op: 'put', table: TABLE, key, value: prev.value }
-                : { op: 'del', table: TABLE, key },
-            ];
-          });
+                : { op: 'del', table: TABLE, key };
+              return { apply: [op(key)], undo: [undo] };
+            },
+            this.ctx.metaWriteQuorum,
+            `the ${name} configuration of ${bucket}`,
+          );
+        } catch (err) {
           // The drives that failed may or may not hold the write: decide afresh on the next read.
           this.cache.delete(b.id + name);
-          throw new ObjectLayerError('WriteQuorum', `the ${name} configuration reached too few drives`);
+          throw translateError(err);
         }
         this.cache.set(b.id + name, cached);
       }),

@@ -1,5 +1,6 @@
 /** Buckets: their records on every drive, created, found, listed and deleted on quorum. */
 import { randomBytes } from 'node:crypto';
+import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import type { BucketConfigStore } from './bucket-config.js';
 import { ObjectLayerError } from './errors.js';
 import { bucketKey } from './index-keys.js';
@@ -22,15 +23,16 @@ export class BucketOps {
       }
       const rec = { id: randomBytes(8).toString('hex'), created: Date.now() };
       const value = Buffer.from(JSON.stringify(rec));
-      const ok = await this.ctx.set.commit(() => [
-        { op: 'put', table: 'buckets', key: bucketKey(bucket), value },
-      ]);
-      if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
-        await this.ctx.set.commit((d) =>
-          ok[d] ? [{ op: 'del', table: 'buckets', key: bucketKey(bucket) }] : undefined,
-        );
-        throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be created on enough drives`);
-      }
+      const key = bucketKey(bucket);
+      await commitOnQuorum(
+        this.ctx.set,
+        () => ({
+          apply: [{ op: 'put', table: 'buckets', key, value }],
+          undo: [{ op: 'del', table: 'buckets', key }],
+        }),
+        this.ctx.metaWriteQuorum,
+        `bucket ${bucket}`,
+      );
       this.ctx.rememberBucket(bucket, rec);
     });
   }

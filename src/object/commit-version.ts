@@ -1,9 +1,9 @@
 import type { MetaOp } from '../drive/drive.js';
 import type { WrittenData } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
-import { ObjectLayerError } from './errors.js';
+import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { idKey, objectKey } from './index-keys.js';
-import type { LayerContext, ObjectState } from './layer-context.js';
+import { type LayerContext, type ObjectState, translateError } from './layer-context.js';
 import { checkPreconditions } from './put-checks.js';
 
 /** Ops a commit makes on each drive beside the version's own, and the ops that take them back. */
@@ -24,7 +24,8 @@ export interface CommitResult {
  * Commits `rec` as the key's current version. The caller holds the key's write lock (and the
  * bucket's read lock). Checks preconditions against the current version, then writes, on every
  * drive that holds the data, the record and its data ref atomically with the removal of the
- * version it replaces (plus `extraOps`). Reverts and throws WriteQuorum when too few drives commit.
+ * version it replaces (plus `extraOps`); when too few drives commit, every drive that did is put
+ * back as it was and it throws WriteQuorum.
  */
 export async function commitVersionLocked(
   ctx: LayerContext,
@@ -40,22 +41,30 @@ export async function commitVersionLocked(
   checkPreconditions(state.current, cond);
   rec.mtime = Math.max(Date.now(), (state.current?.mtime ?? 0) + 1);
   const value = encodeRecord(rec);
-  const quorum = set.writeQuorum(rec.layout);
   const prevShards = await inlineShards(ctx, state);
-  const committed = await set.commit((d) => {
-    if (written && !written.ok[d]) return undefined;
-    const ops = ctx.putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
-    const prev = state.perDrive[d];
-    if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
-    if (extra) ops.push(...extra.apply(d));
-    return ops;
+  const okey = objectKey(bucketId, key);
+  const committed = await commitOnQuorum(
+    set,
+    (d) => {
+      if (written && !written.ok[d]) return undefined;
+      const prev = state.perDrive[d];
+      const apply = ctx.putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
+      if (prev && prev.dataId !== rec.dataId) apply.push(...ctx.dropVersionOps(prev));
+      if (extra) apply.push(...extra.apply(d));
+      // The undo puts back the version the drive held (with its inline shard, which the commit drops).
+      const undo = ctx.dropVersionOps(rec);
+      if (prev) undo.push(...ctx.putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
+      else undo.push({ op: 'del', table: 'objects', key: okey });
+      // Last, so what they put back (a ref the version's dir had before, say) stands.
+      if (extra) undo.push(...extra.undo(d));
+      return { apply, undo };
+    },
+    set.writeQuorum(rec.layout),
+    key,
+  ).catch((err) => {
+    throw translateError(err);
   });
-  const count = committed.filter(Boolean).length;
-  if (count < quorum) {
-    await revert(ctx, bucketId, key, rec, state, prevShards, committed, extra);
-    throw new ObjectLayerError('WriteQuorum', `only ${count} drives committed ${key} (need ${quorum})`);
-  }
-  return { rec, state, lacking: count < set.size };
+  return { rec, state, lacking: committed.filter(Boolean).length < set.size };
 }
 
 /**
@@ -69,33 +78,6 @@ async function inlineShards(ctx: LayerContext, state: ObjectState): Promise<(Buf
     return prev?.inline ? d.metaGet('inline', idKey(prev.dataId)) : undefined;
   });
   return res.map((r) => (r.ok ? r.value : undefined));
-}
-
-/** Puts back, on the drives that committed, the version each held before (with its inline shard). */
-async function revert(
-  ctx: LayerContext,
-  bucketId: string,
-  key: string,
-  rec: ObjectRecord,
-  state: ObjectState,
-  prevShards: (Buffer | undefined)[],
-  committed: boolean[],
-  extra: ExtraOps | undefined,
-): Promise<void> {
-  const okey = objectKey(bucketId, key);
-  await ctx.set.commit((d) => {
-    if (!committed[d]) return undefined;
-    const ops = ctx.dropVersionOps(rec);
-    const prev = state.perDrive[d];
-    if (prev) {
-      ops.push(...ctx.putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
-    } else {
-      ops.push({ op: 'del', table: 'objects', key: okey });
-    }
-    // Last, so what they put back (a ref the version's dir had before, say) stands.
-    if (extra) ops.push(...extra.undo(d));
-    return ops;
-  });
 }
 
 /** After the lock is released: deletes the superseded versions' data and queues healing. */

@@ -1,10 +1,10 @@
 import type { MetaOp, ShardWriter } from '../drive/drive.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasure-encode.js';
 import { randomId, verifyShards } from '../erasure/erasure-set.js';
+import { mergedScan } from '../erasure/merged-scan.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
-import { mergedScan } from './merged-scan.js';
 import type { HealStatus } from './object-layer.js';
 
 /**

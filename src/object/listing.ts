@@ -1,9 +1,9 @@
 import type { ScanOptions } from '../drive/drive.js';
+import { type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
 import { decodeRecordHead, type ObjectRecordHead } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
-import { type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo } from './object-layer.js';
 import { pickAnswered } from './version-pick.js';
 

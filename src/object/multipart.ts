@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { MetaOp, ScanOptions } from '../drive/drive.js';
 import { randomId } from '../erasure/erasure-set.js';
+import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
+import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { createBodyHasher } from './body-hasher.js';
 import { completeUpload } from './complete-upload.js';
@@ -9,7 +11,6 @@ import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
 import { type DataOwner, type LayerContext, putRefOp, translateError } from './layer-context.js';
 import { compareKeys } from './listing.js';
-import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from './merged-scan.js';
 import { DEFAULT_ALGORITHM } from './multipart-checksum.js';
 import type {
   CompleteMultipartOptions,
@@ -80,26 +81,22 @@ export class MultipartOps {
       throw new ObjectLayerError('InvalidArgument', 'a checksum type needs a checksum algorithm');
     }
     const owner: DataOwner = { bucketId: b.id, key, uploadId: rec.uploadId };
-    const ok = await this.ctx.set.commit(() => [
-      {
-        op: 'put',
-        table: 'uploads',
-        key: uploadKey(b.id, key, rec.uploadId),
-        value: Buffer.from(JSON.stringify(rec)),
-      },
-      putRefOp(rec.dataId, owner),
-    ]);
-    if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum) {
-      await this.ctx.set.commit((d) =>
-        ok[d]
-          ? [
-              { op: 'del', table: 'uploads', key: uploadKey(b.id, key, rec.uploadId) },
-              { op: 'del', table: 'refs', key: idKey(rec.dataId) },
-            ]
-          : undefined,
-      );
-      throw new ObjectLayerError('WriteQuorum', 'the upload could not be recorded on enough drives');
-    }
+    const ukey = uploadKey(b.id, key, rec.uploadId);
+    const value = Buffer.from(JSON.stringify(rec));
+    await commitOnQuorum(
+      this.ctx.set,
+      () => ({
+        apply: [{ op: 'put', table: 'uploads', key: ukey, value }, putRefOp(rec.dataId, owner)],
+        undo: [
+          { op: 'del', table: 'uploads', key: ukey },
+          { op: 'del', table: 'refs', key: idKey(rec.dataId) },
+        ],
+      }),
+      this.ctx.metaWriteQuorum,
+      `upload ${rec.uploadId}`,
+    ).catch((err) => {
+      throw translateError(err);
+    });
     return rec.uploadId;
   }
 
@@ -163,11 +160,20 @@ export class MultipartOps {
         const prev = await set.readAll('parts', pkey);
         part.mtime = Date.now();
         const value = Buffer.from(JSON.stringify(part));
-        const ok = await set.commit((d) =>
-          written.ok[d] ? [{ op: 'put', table: 'parts', key: pkey, value }] : undefined,
+        // On too few drives, each drive's previous record of the part (or none) is put back.
+        await commitOnQuorum(
+          set,
+          (d) => {
+            const before = prev[d];
+            if (!written.ok[d] || !before?.ok) return undefined;
+            const undo: MetaOp = before.value
+              ? { op: 'put', table: 'parts', key: pkey, value: before.value }
+              : { op: 'del', table: 'parts', key: pkey };
+            return { apply: [{ op: 'put', table: 'parts', key: pkey, value }], undo: [undo] };
+          },
+          set.writeQuorum(u.layout),
+          `part ${partNumber} of ${uploadId}`,
         );
-        if (ok.filter(Boolean).length < set.writeQuorum(u.layout))
-          throw new ObjectLayerError('WriteQuorum', `part ${partNumber} was recorded on too few drives`);
         const files = new Set<string>();
         for (const r of prev) {
           if (r.ok && r.value) files.add((JSON.parse(r.value.toString('utf8')) as StoredPart).file);

@@ -5,11 +5,11 @@
 import type { ScanOptions } from '../drive/drive.js';
 import type { ErasureLayout } from '../erasure/erasure-layout.js';
 import type { PerDrive } from '../erasure/erasure-set.js';
+import { anyValue, mergedScan } from '../erasure/merged-scan.js';
 import { agree } from '../erasure/quorum.js';
 import { ObjectLayerError } from './errors.js';
 import { partKey, prefixEnd, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
-import { anyValue, mergedScan } from './merged-scan.js';
 import type { ChecksumAlgorithm, ChecksumType } from './object-layer.js';
 
 export const MAX_PARTS = 10_000;

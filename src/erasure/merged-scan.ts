@@ -1,5 +1,5 @@
 import type { MetaEntry, MetaTable, ScanOptions } from '../drive/drive.js';
-import type { ErasureSet } from '../erasure/erasure-set.js';
+import type { ErasureSet } from './erasure-set.js';
 
 export interface MergedEntry {
   key: Buffer;
