@@ -27,7 +27,7 @@ export class BucketConfigStore {
   constructor(private readonly ctx: LayerContext) {}
 
   async get(bucket: string, name: BucketConfigName): Promise<Buffer | undefined> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const id = b.id + name;
     const hit = this.cache.get(id);
     if (hit !== undefined) return hit ?? undefined;
@@ -97,11 +97,11 @@ export class BucketConfigStore {
     op: (key: Buffer) => MetaOp,
     cached: Buffer | null,
   ): Promise<void> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const key = bucketConfigKey(b.id, name);
     await this.ctx.lock(bucketLockName(bucket), false, () =>
       this.ctx.lock(configLockName(bucket, name), true, async () => {
-        await this.ctx.bucket(bucket);
+        await this.ctx.buckets.get(bucket);
         const before = await this.ctx.set.readAll(TABLE, key);
         try {
           await commitOnQuorum(

@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import type { BucketConfigStore } from './bucket-config.js';
+import type { BucketRecord } from './bucket-records.js';
 import { ObjectLayerError } from './errors.js';
 import { bucketKey } from './index-keys.js';
-import { type BucketRecord, bucketLockName, type LayerContext } from './layer-context.js';
+import { bucketLockName, type LayerContext } from './layer-context.js';
 import type { BucketInfo } from './object-layer.js';
 
 export class BucketOps {
@@ -16,7 +17,7 @@ export class BucketOps {
   async make(bucket: string): Promise<void> {
     await this.ctx.lock(bucketLockName(bucket), true, async () => {
       try {
-        await this.ctx.bucket(bucket);
+        await this.ctx.buckets.get(bucket);
         throw new ObjectLayerError('BucketAlreadyOwnedByYou', `bucket ${bucket} already exists`);
       } catch (err) {
         if (!(err instanceof ObjectLayerError) || err.kind !== 'NoSuchBucket') throw err;
@@ -33,12 +34,12 @@ export class BucketOps {
         this.ctx.metaWriteQuorum,
         `bucket ${bucket}`,
       );
-      this.ctx.rememberBucket(bucket, rec);
+      this.ctx.buckets.remember(bucket, rec);
     });
   }
 
   async info(bucket: string): Promise<BucketInfo> {
-    const rec = await this.ctx.bucket(bucket);
+    const rec = await this.ctx.buckets.get(bucket);
     return { name: bucket, created: new Date(rec.created) };
   }
 
@@ -68,7 +69,7 @@ export class BucketOps {
 
   async delete(bucket: string): Promise<void> {
     await this.ctx.lock(bucketLockName(bucket), true, async () => {
-      const b = await this.ctx.bucket(bucket);
+      const b = await this.ctx.buckets.get(bucket);
       const prefix = Buffer.from(b.id);
       const end = Buffer.from(`${b.id}\uffff`);
       for (const table of ['objects', 'uploads'] as const) {
@@ -82,7 +83,7 @@ export class BucketOps {
         { op: 'del', table: 'buckets', key: bucketKey(bucket) },
         ...(configOps[d] ?? []),
       ]);
-      this.ctx.rememberBucket(bucket, undefined);
+      this.ctx.buckets.remember(bucket, undefined);
       if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be deleted on enough drives`);
     });

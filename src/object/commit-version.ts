@@ -3,8 +3,10 @@ import type { WrittenData } from '../erasure/erasure-set.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { idKey, objectKey } from './index-keys.js';
-import { type LayerContext, type ObjectState, translateError } from './layer-context.js';
+import { type LayerContext, translateError } from './layer-context.js';
 import { checkPreconditions } from './put-checks.js';
+import { deleteVersionsData, dropVersionOps, putVersionOps } from './version-ops.js';
+import type { ObjectState } from './version-state.js';
 
 /** Ops a commit makes on each drive beside the version's own, and the ops that take them back. */
 export interface ExtraOps {
@@ -37,7 +39,7 @@ export async function commitVersionLocked(
   extra?: ExtraOps,
 ): Promise<CommitResult> {
   const { set } = ctx;
-  const state = await ctx.objectState(bucketId, key);
+  const state = await ctx.versions.state(bucketId, key);
   checkPreconditions(state.current, cond);
   rec.mtime = Math.max(Date.now(), (state.current?.mtime ?? 0) + 1);
   const value = encodeRecord(rec);
@@ -48,12 +50,12 @@ export async function commitVersionLocked(
     (d) => {
       if (written && !written.ok[d]) return undefined;
       const prev = state.perDrive[d];
-      const apply = ctx.putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
-      if (prev && prev.dataId !== rec.dataId) apply.push(...ctx.dropVersionOps(prev));
+      const apply = putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
+      if (prev && prev.dataId !== rec.dataId) apply.push(...dropVersionOps(prev));
       if (extra) apply.push(...extra.apply(d));
       // The undo puts back the version the drive held (with its inline shard, which the commit drops).
-      const undo = ctx.dropVersionOps(rec);
-      if (prev) undo.push(...ctx.putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
+      const undo = dropVersionOps(rec);
+      if (prev) undo.push(...putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
       else undo.push({ op: 'del', table: 'objects', key: okey });
       // Last, so what they put back (a ref the version's dir had before, say) stands.
       if (extra) undo.push(...extra.undo(d));
@@ -88,6 +90,6 @@ export async function afterCommit(
   bucketId: string,
   res: CommitResult,
 ) {
-  await ctx.deleteVersionsData(bucketId, res.state.perDrive, res.rec.dataId);
-  if (res.lacking) ctx.queueHeal(bucket, key);
+  await deleteVersionsData(ctx, bucketId, res.state.perDrive, res.rec.dataId);
+  if (res.lacking) ctx.heals.add(bucket, key);
 }

@@ -11,13 +11,14 @@ import { defaultMultipartChecksumType } from '../util/checksum.js';
 import { afterCommit, type CommitResult, commitVersionLocked, type ExtraOps } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
 import { partKey, uploadKey } from './index-keys.js';
-import { type LayerContext, putRefOp } from './layer-context.js';
+import type { LayerContext } from './layer-context.js';
 import {
   defaultChecksum,
   objectChecksum,
   type UploadChecksumMode,
   verifySentChecksum,
 } from './multipart-checksum.js';
+import { toObjectInfo } from './object-info.js';
 import type {
   ChecksumType,
   CompleteMultipartOptions,
@@ -28,6 +29,7 @@ import type {
 import { stripEtag } from './put-checks.js';
 import { repeatedCompletion } from './repeated-complete.js';
 import { MAX_PARTS, readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
+import { putRefOp } from './version-ops.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
@@ -127,7 +129,7 @@ export async function completeUpload(
   opts: CompleteMultipartOptions,
 ): Promise<ObjectInfo> {
   const { uploadId, parts } = opts;
-  const b = await ctx.bucket(bucket);
+  const b = await ctx.buckets.get(bucket);
   if (parts.length === 0)
     throw new ObjectLayerError('InvalidArgument', 'a multipart upload needs at least one part');
   if (parts.length > MAX_PARTS) throw new ObjectLayerError('InvalidArgument', `at most ${MAX_PARTS} parts`);
@@ -143,9 +145,9 @@ export async function completeUpload(
     } catch (err) {
       if (!(err instanceof ObjectLayerError) || err.kind !== 'NoSuchUpload') throw err;
       // Perhaps a retry of a Complete that succeeded: answered from the version it made.
-      const { current } = await ctx.readState(b.id, key);
+      const { current } = await ctx.versions.read(b.id, key);
       const again = repeatedCompletion(current, opts);
-      const info = ctx.toInfo(bucket, key, again.rec);
+      const info = toObjectInfo(bucket, key, again.rec);
       if (again.checksum) info.checksum = again.checksum;
       return { repeated: info };
     }
@@ -169,7 +171,7 @@ export async function completeUpload(
   await afterCommit(ctx, bucket, key, b.id, done.res);
   for (const s of done.unused)
     await ctx.set.deleteDataFile({ bucketId: b.id, dataId: done.u.dataId }, s.file);
-  const info = ctx.toInfo(bucket, key, done.res.rec);
+  const info = toObjectInfo(bucket, key, done.res.rec);
   if (done.answered) info.checksum = done.answered;
   return info;
 }

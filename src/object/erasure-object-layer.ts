@@ -16,6 +16,7 @@ import { inlineDataId, objectKey } from './index-keys.js';
 import { LayerContext, translateError } from './layer-context.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
+import { toObjectInfo } from './object-info.js';
 import type {
   BucketConfigName,
   BucketInfo,
@@ -44,6 +45,7 @@ import type {
 import { checkVersion, ObjectReads } from './object-reads.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody, receiveUnsizedBody } from './receive-body.js';
+import { deleteVersionsData, dropVersionOps } from './version-ops.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
@@ -172,7 +174,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   // ---- objects ----
 
   async putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const size = opts.size;
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 0))
       throw new ObjectLayerError('InvalidArgument', `invalid object size ${size}`);
@@ -217,7 +219,7 @@ export class ErasureObjectLayer implements ObjectLayer {
         rec.checksum = { algorithm: opts.checksum.algorithm, value: digests.checksum, type: 'FULL_OBJECT' };
       rec.parts = [{ n: 1, size: rec.size, etag: rec.etag, file: 'part.1' }];
       const committed = await this.commitVersion(bucket, b.id, key, rec, written, opts);
-      return this.ctx.toInfo(bucket, key, committed);
+      return toObjectInfo(bucket, key, committed);
     } catch (err) {
       if (dataCommitted) await set.deleteData(ref);
       else if (!inline) await set.discardTemp(written.tmpId);
@@ -250,7 +252,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   }
 
   async deleteObject(bucket: string, key: string, opts: VersionOptions = {}): Promise<DeleteObjectResult> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     checkVersion(key, opts);
     let perDrive: (ObjectRecord | undefined)[] = [];
     await this.ctx.withObjectWrite(bucket, key, async () => {
@@ -261,14 +263,14 @@ export class ErasureObjectLayer implements ObjectLayer {
       const ok = await this.ctx.set.commit((d) => {
         const prev = perDrive[d];
         if (!prev) return undefined;
-        return [{ op: 'del', table: 'objects', key: okey }, ...this.ctx.dropVersionOps(prev)];
+        return [{ op: 'del', table: 'objects', key: okey }, ...dropVersionOps(prev)];
       });
       const failed = ok.filter((c, d) => !c && perDrive[d]).length;
       const online = this.ctx.set.drives.filter(Boolean).length;
       if (online - failed < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
     });
-    await this.ctx.deleteVersionsData(b.id, perDrive);
+    await deleteVersionsData(this.ctx, b.id, perDrive);
     // Unversioned: the one (null) version is removed, and named back only when the request named it.
     return opts.versionId === undefined
       ? { deleteMarker: false }

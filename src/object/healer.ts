@@ -6,6 +6,7 @@ import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import type { HealStatus } from './object-layer.js';
+import { deleteVersionsData, dropVersionOps, putVersionOps } from './version-ops.js';
 
 /**
  * Background healing, one object at a time: rebuilds the shards (and records) of drives that miss
@@ -25,18 +26,18 @@ export class Healer {
   constructor(private readonly ctx: LayerContext) {}
 
   start(): void {
-    this.ctx.onHealQueued = () => this.kick();
+    this.ctx.heals.onAdded = () => this.kick();
   }
 
   stop(): void {
     this.stopped = true;
-    this.ctx.onHealQueued = undefined;
+    this.ctx.heals.onAdded = undefined;
   }
 
   /** What healing is doing and has done since start. */
   status(): HealStatus {
     const status: HealStatus = {
-      queued: this.ctx.healQueue.size,
+      queued: this.ctx.heals.size,
       sweeping: this.sweepsPending > 0,
       healedObjects: this.healedObjects,
     };
@@ -55,17 +56,17 @@ export class Healer {
       // Let the request that queued the heal finish first.
       await new Promise((r) => setImmediate(r));
       while (!this.stopped) {
-        const next = this.ctx.healQueue.entries().next();
+        const next = this.ctx.heals.entries.entries().next();
         if (next.done) break;
         const [id, { bucket, key, drives }] = next.value;
-        this.ctx.healQueue.delete(id);
+        this.ctx.heals.entries.delete(id);
         await this.healObject(bucket, key, drives, true).catch((err) =>
           this.ctx.log(`heal of ${bucket}/${key} failed: ${(err as Error).message}`),
         );
       }
     })().finally(() => {
       this.running = undefined;
-      if (this.ctx.healQueue.size > 0 && !this.stopped) this.kick();
+      if (this.ctx.heals.size > 0 && !this.stopped) this.kick();
     });
   }
 
@@ -88,7 +89,7 @@ export class Healer {
           // Settled afresh, not from the cache: the record goes to drives that lack it, and one
           // that survives on a drive which missed the bucket's delete is dropped.
           const b = await this.ctx
-            .lock(bucketLockName(bucket), true, () => this.ctx.settleBucket(bucket, true))
+            .lock(bucketLockName(bucket), true, () => this.ctx.buckets.settle(bucket, true))
             .catch((err) => {
               this.ctx.log(`heal of bucket ${bucket} skipped: ${(err as Error).message}`);
               return undefined;
@@ -131,7 +132,7 @@ export class Healer {
     const { ctx } = this;
     const dropped = await ctx.lock(objectLockName(bucket, key), true, async () => {
       // objectState reads a key whose records are all dangling as absent (and throws when it cannot tell).
-      const state = await ctx.objectState(bucketId, key);
+      const state = await ctx.versions.state(bucketId, key);
       if (state.current || !state.perDrive.some(Boolean)) return undefined;
       // A multipart version shares its data id (dir and ref) with the upload it completed, which a
       // failed Complete puts back: only its record goes. The startup sweep removes a dir no ref names.
@@ -139,13 +140,13 @@ export class Healer {
         const rec = state.perDrive[d];
         if (!rec) return undefined;
         const ops: MetaOp[] = [{ op: 'del', table: 'objects', key: objectKey(bucketId, key) }];
-        if (!rec.multipart) ops.push(...ctx.dropVersionOps(rec));
+        if (!rec.multipart) ops.push(...dropVersionOps(rec));
         return ops;
       });
       return state.perDrive.filter((rec) => !rec?.multipart);
     });
     if (dropped === undefined) return;
-    await ctx.deleteVersionsData(bucketId, dropped);
+    await deleteVersionsData(ctx, bucketId, dropped);
     ctx.log(`${bucket}/${key}: dropped a version left on too few drives to be read`);
   }
 
@@ -156,8 +157,8 @@ export class Healer {
   async healObject(bucket: string, key: string, damaged: number[], deep: boolean): Promise<void> {
     const { ctx } = this;
     const set = ctx.set;
-    const b = await ctx.bucket(bucket);
-    const state = await ctx.lock(objectLockName(bucket, key), false, () => ctx.objectState(b.id, key));
+    const b = await ctx.buckets.get(bucket);
+    const state = await ctx.lock(objectLockName(bucket, key), false, () => ctx.versions.state(b.id, key));
     const rec = state.current;
     if (!rec) {
       if (state.perDrive.some(Boolean)) await this.dropDangling(bucket, b.id, key);
@@ -226,14 +227,14 @@ export class Healer {
       if (!rec.inline) await set.discardTemp(tmpId);
     }
     await ctx.lock(objectLockName(bucket, key), true, async () => {
-      const now = await ctx.objectState(b.id, key);
+      const now = await ctx.versions.state(b.id, key);
       if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
       const value = encodeRecord(rec);
       await set.commit((d) => {
         if (!ok[d]) return undefined;
-        const ops = ctx.putVersionOps(b.id, key, rec, value, inlineWriters[d]?.bytes());
+        const ops = putVersionOps(b.id, key, rec, value, inlineWriters[d]?.bytes());
         const prev: ObjectRecord | undefined = now.perDrive[d];
-        if (prev && prev.dataId !== rec.dataId) ops.push(...ctx.dropVersionOps(prev));
+        if (prev && prev.dataId !== rec.dataId) ops.push(...dropVersionOps(prev));
         return ops;
       });
     });

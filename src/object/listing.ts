@@ -62,7 +62,7 @@ export async function listObjects(
   bucket: string,
   opts: ListObjectsOptions,
 ): Promise<ListObjectsResult> {
-  const b = await ctx.bucket(bucket);
+  const b = await ctx.buckets.get(bucket);
   if (!Number.isInteger(opts.maxKeys) || opts.maxKeys < 0)
     throw new ObjectLayerError('InvalidArgument', `maxKeys must be a non-negative integer`);
   const maxKeys = Math.min(opts.maxKeys, MAX_LIST_KEYS);

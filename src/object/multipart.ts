@@ -9,7 +9,7 @@ import { createBodyHasher } from './body-hasher.js';
 import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
-import { type DataOwner, type LayerContext, putRefOp, translateError } from './layer-context.js';
+import { type LayerContext, translateError } from './layer-context.js';
 import { compareKeys } from './listing.js';
 import { DEFAULT_ALGORITHM } from './multipart-checksum.js';
 import type {
@@ -28,6 +28,7 @@ import type {
 import { verifyBody } from './put-checks.js';
 import { receiveBody } from './receive-body.js';
 import { MAX_PARTS, readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
+import { type DataOwner, putRefOp } from './version-ops.js';
 
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
 
@@ -59,7 +60,7 @@ export class MultipartOps {
   constructor(private readonly ctx: LayerContext) {}
 
   async create(bucket: string, key: string, opts: CreateMultipartOptions): Promise<string> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const rec: UploadRecord = {
       key,
       uploadId: randomId(),
@@ -112,7 +113,7 @@ export class MultipartOps {
 
   async uploadPart(bucket: string, key: string, body: Readable, opts: UploadPartOptions): Promise<PartInfo> {
     const { uploadId, partNumber } = opts;
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
       throw new ObjectLayerError('InvalidArgument', `part number must be 1 to ${MAX_PARTS}`);
     if (!Number.isSafeInteger(opts.size) || opts.size < 0)
@@ -194,7 +195,7 @@ export class MultipartOps {
   }
 
   async abort(bucket: string, key: string, { uploadId }: UploadOptions): Promise<void> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const u = await this.ctx.withObjectWrite(bucket, key, async () => {
       const u = await this.upload(b.id, key, uploadId);
       const partKeys = (await this.storedParts(u)).map((p) => partKey(uploadId, p.n));
@@ -212,7 +213,7 @@ export class MultipartOps {
 
   async listParts(bucket: string, key: string, opts: ListPartsOptions): Promise<ListPartsResult> {
     const { uploadId } = opts;
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const u = await this.upload(b.id, key, uploadId);
     const max = Math.max(0, Math.min(opts.maxParts, 1000));
     const marker = Math.max(0, Math.floor(opts.partNumberMarker || 0));
@@ -228,7 +229,7 @@ export class MultipartOps {
   }
 
   async listUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     const max = Math.max(0, Math.min(opts.maxUploads, 1000));
     const result: ListUploadsResult = { uploads: [], commonPrefixes: [], isTruncated: false };
     if (max === 0) return result;

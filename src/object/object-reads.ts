@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { type LayerContext, objectLockName, translateError } from './layer-context.js';
+import { toObjectInfo } from './object-info.js';
 import type { ByteRange, ObjectInfo, ObjectReader, VersionOptions } from './object-layer.js';
 
 /** How long an opened-but-unread version's data stays protected from an overwrite's delete. */
@@ -36,7 +37,7 @@ export class ObjectReads {
 
   async info(bucket: string, key: string, opts: VersionOptions = {}): Promise<ObjectInfo> {
     const { rec } = await this.current(bucket, key, opts);
-    return this.ctx.toInfo(bucket, key, rec);
+    return toObjectInfo(bucket, key, rec);
   }
 
   /**
@@ -50,11 +51,11 @@ export class ObjectReads {
     opts: VersionOptions,
     withInlineData = false,
   ): Promise<{ bucketId: string; rec: ObjectRecord; data?: Buffer }> {
-    const b = await this.ctx.bucket(bucket);
+    const b = await this.ctx.buckets.get(bucket);
     checkVersion(key, opts);
     const { state, data } = await this.ctx.lock(objectLockName(bucket, key), false, async () => {
       try {
-        const state = await this.ctx.readState(b.id, key);
+        const state = await this.ctx.versions.read(b.id, key);
         const rec = state.current;
         if (!withInlineData || !rec?.inline) return { state, data: undefined };
         const chunks: Buffer[] = [];
@@ -66,7 +67,7 @@ export class ObjectReads {
     });
     const rec = state.current;
     if (!rec) throw new ObjectLayerError('NoSuchKey', `${key} does not exist`);
-    if (state.lagging) this.ctx.queueHeal(bucket, key);
+    if (state.lagging) this.ctx.heals.add(bucket, key);
     return data === undefined ? { bucketId: b.id, rec } : { bucketId: b.id, rec, data };
   }
 
@@ -74,7 +75,7 @@ export class ObjectReads {
     const { bucketId, rec, data } = await this.current(bucket, key, opts, true);
     const b = { id: bucketId };
     const reader: ObjectReader = {
-      info: this.ctx.toInfo(bucket, key, rec),
+      info: toObjectInfo(bucket, key, rec),
       read: () => Readable.from([]),
       openRead: async (range) => reader.read(range),
     };
@@ -167,7 +168,7 @@ export class ObjectReads {
             this.ctx.log(
               `${bucket}/${key}: shard on drive ${drive} unusable (${reason}); queued for healing`,
             );
-            this.ctx.queueHeal(bucket, key, drive);
+            this.ctx.heals.add(bucket, key, drive);
           },
         );
       }
