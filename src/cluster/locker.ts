@@ -24,12 +24,13 @@ export interface Locker {
 
 /** The lock was not granted before its deadline. */
 export class LockTimeout extends Error {
+  override name = 'LockTimeout';
+
   constructor(
     readonly lockName: string,
     readonly timeoutMs: number,
   ) {
     super(`lock on ${lockName} not granted within ${timeoutMs} ms`);
-    this.name = 'LockTimeout';
   }
 }
 

@@ -1,15 +1,9 @@
 /** Fewer drives than write quorum accepted a write. */
 export class ErasureWriteQuorum extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ErasureWriteQuorum';
-  }
+  override name = 'ErasureWriteQuorum';
 }
 
 /** Fewer drives than read quorum returned good data (or agreed on a version). */
 export class ErasureReadQuorum extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ErasureReadQuorum';
-  }
+  override name = 'ErasureReadQuorum';
 }

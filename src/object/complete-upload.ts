@@ -12,6 +12,7 @@ import { afterCommit, type CommitResult, commitVersionLocked, type ExtraOps } fr
 import { ObjectLayerError } from './errors.js';
 import { partKey, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
+import { MAX_PARTS, MIN_PART_SIZE } from './limits.js';
 import {
   defaultChecksum,
   objectChecksum,
@@ -28,10 +29,8 @@ import type {
 } from './object-layer.js';
 import { stripEtag } from './put-checks.js';
 import { repeatedCompletion } from './repeated-complete.js';
-import { MAX_PARTS, readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
+import { readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
 import { putRefOp } from './version-ops.js';
-
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 /** The stored parts `parts` names, in order: each must exist with its ETag (and checksum, if sent). */
 function chosenParts(stored: Map<number, StoredPart>, parts: CompletePart[]): StoredPart[] {

@@ -14,6 +14,7 @@ import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
 import { inlineDataId, objectKey } from './index-keys.js';
 import { LayerContext, translateError } from './layer-context.js';
+import { MAX_PUT_SIZE } from './limits.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
 import { toObjectInfo } from './object-info.js';
@@ -49,8 +50,6 @@ import { deleteVersionsData, dropVersionOps } from './version-ops.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
-/** Largest single PUT (S3's limit). */
-export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 
 export interface ObjectLayerOptions {
   drives: string[];

@@ -25,11 +25,12 @@ export type ObjectErrorKind =
   | 'ReadQuorum';
 
 export class ObjectLayerError extends Error {
+  override name = 'ObjectLayerError';
+
   constructor(
     readonly kind: ObjectErrorKind,
     message: string,
   ) {
     super(message);
-    this.name = 'ObjectLayerError';
   }
 }

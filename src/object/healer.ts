@@ -1,8 +1,8 @@
-import type { MetaOp, ShardWriter } from '../drive/drive.js';
-import { encodeStream, finishWriters, MemoryShardWriter } from '../erasure/erasure-encode.js';
-import { randomId, verifyShards } from '../erasure/erasure-set.js';
+import type { MetaOp } from '../drive/drive.js';
+import { verifyShards } from '../erasure/erasure-set.js';
 import { mergedScan } from '../erasure/merged-scan.js';
 import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
+import { rebuildShards } from '../erasure/rebuild.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import type { HealStatus } from './object-layer.js';
@@ -174,65 +174,14 @@ export class Healer {
       });
     }
     if (!targets.some(Boolean)) return;
-    const ref = { bucketId: b.id, dataId: rec.dataId };
-    const tmpId = randomId();
-    const codec = set.codec(rec.layout.data, rec.layout.parity);
-    const inlineWriters: (MemoryShardWriter | undefined)[] = set.drives.map(() => undefined);
-    let ok = [...targets];
-    try {
-      for (const part of rec.parts) {
-        let writers: (ShardWriter | undefined)[];
-        if (rec.inline) {
-          writers = set.drives.map((_, i) => {
-            if (!ok[i]) return undefined;
-            const w = new MemoryShardWriter();
-            inlineWriters[i] = w;
-            return w;
-          });
-        } else {
-          const opened = await set.each(async (d, i) =>
-            ok[i] ? d.createTempFile(tmpId, part.file) : undefined,
-          );
-          writers = opened.map((r) => (r.ok ? r.value : undefined));
-        }
-        const source = part.size > 0 ? set.readPart(b.id, rec, part, 0, part.size - 1) : emptySource();
-        let finished: boolean[];
-        try {
-          const { failed } = await encodeStream(source, {
-            layout: rec.layout,
-            codec,
-            writers,
-            writeQuorum: 1,
-            onData: () => {},
-            maxBytes: part.size,
-            onTooLong: () => new Error('decoded part is longer than recorded'),
-            ...(set.pool ? { pool: set.pool } : {}),
-          });
-          finished = await finishWriters(writers, failed);
-        } catch (err) {
-          await Promise.all(writers.map((w) => w?.abort()));
-          throw err;
-        }
-        ok = ok.map((o, i) => o && (finished[i] as boolean));
-      }
-      if (!rec.inline) {
-        const moved = await set.each(async (d, i) => {
-          if (!ok[i]) return false;
-          await d.commitTemp(tmpId, ref);
-          return true;
-        });
-        ok = ok.map((o, i) => o && moved[i]?.ok === true && moved[i].value);
-      }
-    } finally {
-      if (!rec.inline) await set.discardTemp(tmpId);
-    }
+    const { ok, inline } = await rebuildShards(set, b.id, rec, targets);
     await ctx.lock(objectLockName(bucket, key), true, async () => {
       const now = await ctx.versions.state(b.id, key);
       if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
       const value = encodeRecord(rec);
       await set.commit((d) => {
         if (!ok[d]) return undefined;
-        const ops = putVersionOps(b.id, key, rec, value, inlineWriters[d]?.bytes());
+        const ops = putVersionOps(b.id, key, rec, value, inline[d]);
         const prev: ObjectRecord | undefined = now.perDrive[d];
         if (prev && prev.dataId !== rec.dataId) ops.push(...dropVersionOps(prev));
         return ops;
@@ -245,5 +194,3 @@ export class Healer {
     }
   }
 }
-
-async function* emptySource(): AsyncGenerator<Buffer> {}

@@ -10,6 +10,7 @@ import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
 import { type LayerContext, translateError } from './layer-context.js';
+import { MAX_PART_SIZE, MAX_PARTS } from './limits.js';
 import { compareKeys } from './listing.js';
 import { DEFAULT_ALGORITHM } from './multipart-checksum.js';
 import type {
@@ -27,10 +28,8 @@ import type {
 } from './object-layer.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody } from './receive-body.js';
-import { MAX_PARTS, readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
+import { readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
 import { type DataOwner, putRefOp } from './version-ops.js';
-
-export const MAX_PART_SIZE = 5 * 1024 ** 3;
 
 function uploadInfo(bucket: string, u: UploadRecord): UploadInfo {
   const info: UploadInfo = {

@@ -10,9 +10,8 @@ import { agree } from '../erasure/quorum.js';
 import { ObjectLayerError } from './errors.js';
 import { partKey, prefixEnd, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
+import { MAX_PARTS } from './limits.js';
 import type { ChecksumAlgorithm, ChecksumType } from './object-layer.js';
-
-export const MAX_PARTS = 10_000;
 
 export interface UploadRecord {
   key: string;

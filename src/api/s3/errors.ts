@@ -88,6 +88,7 @@ const S3_ERRORS = {
 export type S3ErrorCode = keyof typeof S3_ERRORS;
 
 export class S3Error extends Error {
+  override name = 'S3Error';
   readonly status: number;
   /** Extra elements for the XML error body (e.g. BucketName, Key, ArgumentName). */
   readonly details: Record<string, string>;
@@ -99,7 +100,6 @@ export class S3Error extends Error {
   ) {
     const [status, defaultMessage] = S3_ERRORS[code];
     super(message ?? defaultMessage);
-    this.name = 'S3Error';
     this.status = status;
     this.details = details;
   }

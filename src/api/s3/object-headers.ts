@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { MAX_PARTS } from '../../object/limits.js';
 import type { ObjectInfo } from '../../object/object-layer.js';
 import { checksumHeaderName } from '../../util/checksum.js';
 import { header, type S3Context } from './context.js';
@@ -89,7 +90,7 @@ export function setChecksumHeaders(
 
 /** Parses the `partNumber` query parameter: an integer 1..10000, else InvalidArgument. */
 export function parsePartNumber(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 10000) {
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PARTS) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
       ArgumentName: 'partNumber',
       ArgumentValue: value,

@@ -1,3 +1,4 @@
+import { MAX_PUT_SIZE } from '../../object/limits.js';
 import type { ChecksumAlgorithm, ChecksumRequest } from '../../object/object-layer.js';
 import {
   checksumAlgorithmFromHeaderName,
@@ -10,8 +11,6 @@ import { requireOwnerOnlyAcl } from './canned-acl.js';
 import { type DecodedBody, header, type S3Context } from './context.js';
 import { S3Error } from './errors.js';
 
-/** AWS limits: one PUT carries at most 5 GiB; user metadata at most 2 KB. */
-export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 export const MAX_USER_METADATA_BYTES = 2048;
 
 /** Standard headers S3 stores with an object and returns on GET/HEAD. */

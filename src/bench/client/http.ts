@@ -33,12 +33,13 @@ export interface S3Response {
 
 /** A failed S3 request: an HTTP status outside 2xx, a transport error, or a bad response. */
 export class S3RequestError extends Error {
+  override name = 'S3RequestError';
+
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
-    this.name = 'S3RequestError';
   }
 }
 

@@ -1,3 +1,4 @@
+import { MAX_PARTS } from '../../../object/limits.js';
 import type {
   ChecksumAlgorithm,
   ChecksumType,
@@ -13,8 +14,6 @@ import { writeConditions } from '../write-conditions.js';
 import { el, quoteEtag, xmlDocument } from '../xml.js';
 import { readXmlBody } from '../xml-body.js';
 import { childrenNamed, childText, type XmlNode } from '../xml-parse.js';
-
-const MAX_PARTS = 10000;
 
 function stripQuotes(etag: string): string {
   const t = etag.trim();

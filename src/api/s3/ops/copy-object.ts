@@ -1,9 +1,10 @@
+import { MAX_PUT_SIZE } from '../../../object/limits.js';
 import type { ChecksumRequest } from '../../../object/object-layer.js';
 import { parseChecksumAlgorithm } from '../../../util/checksum.js';
 import { header, type S3Context } from '../context.js';
 import { openCopySource } from '../copy-source.js';
 import { S3Error } from '../errors.js';
-import { MAX_PUT_SIZE, rejectUnsupportedHeaders, storedMetadata } from '../request-headers.js';
+import { rejectUnsupportedHeaders, storedMetadata } from '../request-headers.js';
 import { sendXml } from '../response.js';
 import { writeConditions } from '../write-conditions.js';
 import { el, quoteEtag, xmlDocument, xmlTimestamp } from '../xml.js';

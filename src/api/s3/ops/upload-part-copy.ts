@@ -1,9 +1,9 @@
+import { MAX_PUT_SIZE } from '../../../object/limits.js';
 import { header, type S3Context } from '../context.js';
 import { openCopySource } from '../copy-source.js';
 import { S3Error } from '../errors.js';
 import { parsePartNumber } from '../object-headers.js';
 import { resolveCopySourceRange } from '../range.js';
-import { MAX_PUT_SIZE } from '../request-headers.js';
 import { sendXml } from '../response.js';
 import { el, quoteEtag, xmlDocument, xmlTimestamp } from '../xml.js';
 
