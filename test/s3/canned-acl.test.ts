@@ -2,37 +2,25 @@
 // (one owner, nobody else) are accepted, since tools send them on every write; ACLs that would grant
 // anyone else answer 501 until access control exists; values S3 does not know are InvalidArgument.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectAclCommand,
   ObjectCannedACL,
   PutBucketAclCommand,
   PutObjectAclCommand,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { assertS3Error, parseS3Error, type RawRequest, rawRequest } from '../helpers/raw-http.js';
-import { defaultSdkClient, sdkError } from './fixture.js';
+import { sdkError, useServer } from './fixture.js';
 
 const BUCKET = 'acls';
 
 describe('canned ACLs', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
-
+  const server = useServer({ drives: 1, bucket: BUCKET });
   before(async () => {
-    cairn = await startCairn({ drives: 1 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'source', Body: 'source bytes' }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
+    await server.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'source', Body: 'source bytes' }));
   });
 
   /** The four operations that take x-amz-acl, each on a fresh target, with `headers` added. */
@@ -57,7 +45,7 @@ describe('canned ACLs', () => {
   for (const [op, request] of operations) {
     test(`${op} accepts x-amz-acl private and bucket-owner-full-control`, async () => {
       for (const acl of ['private', 'bucket-owner-full-control']) {
-        const res = await rawRequest(cairn, request(++n, { 'x-amz-acl': acl }));
+        const res = await rawRequest(server.cairn, request(++n, { 'x-amz-acl': acl }));
         assert.equal(res.status, 200, `${op} with ${acl}: ${res.body}`);
       }
     });
@@ -71,12 +59,12 @@ describe('canned ACLs', () => {
         'log-delivery-write',
       ]) {
         const req = request(++n, { 'x-amz-acl': acl });
-        const res = await rawRequest(cairn, req);
+        const res = await rawRequest(server.cairn, req);
         assertS3Error(res, 501, 'NotImplemented', `${op} with ${acl}`);
         assert.match(res.body, /<Header>x-amz-acl<\/Header>/);
-        const head = await rawRequest(cairn, { method: 'HEAD', path: req.path });
+        const head = await rawRequest(server.cairn, { method: 'HEAD', path: req.path });
         assert.equal(head.status, 404, `${op} with ${acl} left ${req.path} behind`);
-        const uploads = await rawRequest(cairn, {
+        const uploads = await rawRequest(server.cairn, {
           method: 'GET',
           path: `/${BUCKET}`,
           query: { uploads: '' },
@@ -86,14 +74,14 @@ describe('canned ACLs', () => {
     });
 
     test(`${op} with an x-amz-acl value S3 does not know is 400 InvalidArgument naming it`, async () => {
-      const res = await rawRequest(cairn, request(++n, { 'x-amz-acl': 'privat' }));
+      const res = await rawRequest(server.cairn, request(++n, { 'x-amz-acl': 'privat' }));
       assertS3Error(res, 400, 'InvalidArgument', op);
       assert.match(res.body, /<ArgumentName>x-amz-acl<\/ArgumentName><ArgumentValue>privat<\/ArgumentValue>/);
     });
 
     test(`${op} with an explicit grant header answers 501`, async () => {
       const res = await rawRequest(
-        cairn,
+        server.cairn,
         request(++n, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }),
       );
       assertS3Error(res, 501, 'NotImplemented', op);
@@ -103,15 +91,17 @@ describe('canned ACLs', () => {
 
   test('the SDK uploads with ACL private and bucket-owner-full-control, and the object ACL stays owner-only', async () => {
     for (const ACL of [ObjectCannedACL.private, ObjectCannedACL.bucket_owner_full_control]) {
-      const out = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `sdk-${ACL}`, Body: 'x', ACL }));
+      const out = await server.s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `sdk-${ACL}`, Body: 'x', ACL }),
+      );
       assert.equal(out.$metadata.httpStatusCode, 200);
-      const acl = await s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: `sdk-${ACL}` }));
+      const acl = await server.s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: `sdk-${ACL}` }));
       assert.deepEqual(
         acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]),
         [[acl.Owner?.ID, 'FULL_CONTROL']],
       );
     }
-    const copied = await s3.send(
+    const copied = await server.s3.send(
       new CopyObjectCommand({
         Bucket: BUCKET,
         Key: 'sdk-copy',
@@ -120,14 +110,14 @@ describe('canned ACLs', () => {
       }),
     );
     assert.equal(copied.$metadata.httpStatusCode, 200);
-    const mpu = await s3.send(
+    const mpu = await server.s3.send(
       new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'sdk-mpu', ACL: 'private' }),
     );
     assert.ok(mpu.UploadId);
   });
 
   test('an empty x-amz-acl is ignored, as S3 does', async () => {
-    const res = await rawRequest(cairn, {
+    const res = await rawRequest(server.cairn, {
       method: 'PUT',
       path: `/${BUCKET}/empty-acl`,
       headers: { 'x-amz-acl': '' },
@@ -137,7 +127,7 @@ describe('canned ACLs', () => {
   });
 
   test('x-amz-acl together with a grant header is 400 InvalidRequest', async () => {
-    const res = await rawRequest(cairn, {
+    const res = await rawRequest(server.cairn, {
       method: 'PUT',
       path: `/${BUCKET}/both`,
       headers: { 'x-amz-acl': 'private', 'x-amz-grant-read': 'id="someone"' },
@@ -151,34 +141,38 @@ describe('canned ACLs', () => {
   });
 
   test('PutBucketAcl and PutObjectAcl with ACL private answer 200 and change nothing', async () => {
-    const bucket = await s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'private' }));
+    const bucket = await server.s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'private' }));
     assert.equal(bucket.$metadata.httpStatusCode, 200);
-    const object = await s3.send(new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'private' }));
+    const object = await server.s3.send(
+      new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'private' }),
+    );
     assert.equal(object.$metadata.httpStatusCode, 200);
-    const full = await s3.send(
+    const full = await server.s3.send(
       new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'bucket-owner-full-control' }),
     );
     assert.equal(full.$metadata.httpStatusCode, 200);
-    const acl = await s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: 'source' }));
+    const acl = await server.s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: 'source' }));
     assert.deepEqual(
       acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission]),
       [[acl.Owner?.ID, 'FULL_CONTROL']],
     );
-    const get = await rawRequest(cairn, { method: 'GET', path: `/${BUCKET}/source` });
+    const get = await rawRequest(server.cairn, { method: 'GET', path: `/${BUCKET}/source` });
     assert.equal(get.body, 'source bytes');
   });
 
   test('PutObjectAcl public-read answers 501; an unknown value is InvalidArgument', async () => {
     assert.deepEqual(
-      await sdkError(s3.send(new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'public-read' }))),
+      await sdkError(
+        server.s3.send(new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'public-read' })),
+      ),
       { code: 'NotImplemented', status: 501 },
     );
     assert.deepEqual(
-      await sdkError(s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'public-read-write' }))),
+      await sdkError(server.s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'public-read-write' }))),
       { code: 'NotImplemented', status: 501 },
     );
     assertS3Error(
-      await rawRequest(cairn, {
+      await rawRequest(server.cairn, {
         method: 'PUT',
         path: `/${BUCKET}`,
         query: { acl: '' },
@@ -193,12 +187,17 @@ describe('canned ACLs', () => {
     const policy =
       '<AccessControlPolicy><Owner><ID>x</ID></Owner><AccessControlList></AccessControlList></AccessControlPolicy>';
     assertS3Error(
-      await rawRequest(cairn, { method: 'PUT', path: `/${BUCKET}/source`, query: { acl: '' }, body: policy }),
+      await rawRequest(server.cairn, {
+        method: 'PUT',
+        path: `/${BUCKET}/source`,
+        query: { acl: '' },
+        body: policy,
+      }),
       501,
       'NotImplemented',
     );
     assertS3Error(
-      await rawRequest(cairn, {
+      await rawRequest(server.cairn, {
         method: 'PUT',
         path: `/${BUCKET}/source`,
         query: { acl: '' },
@@ -212,12 +211,12 @@ describe('canned ACLs', () => {
 
   test('PUT ?acl with neither header nor body is 400 MissingSecurityHeader; a missing target is 404', async () => {
     assertS3Error(
-      await rawRequest(cairn, { method: 'PUT', path: `/${BUCKET}`, query: { acl: '' } }),
+      await rawRequest(server.cairn, { method: 'PUT', path: `/${BUCKET}`, query: { acl: '' } }),
       400,
       'MissingSecurityHeader',
     );
     assertS3Error(
-      await rawRequest(cairn, {
+      await rawRequest(server.cairn, {
         method: 'PUT',
         path: `/${BUCKET}/not-there`,
         query: { acl: '' },
@@ -227,7 +226,7 @@ describe('canned ACLs', () => {
       'NoSuchKey',
     );
     assertS3Error(
-      await rawRequest(cairn, {
+      await rawRequest(server.cairn, {
         method: 'PUT',
         path: '/no-such-acl-bucket',
         query: { acl: '' },

@@ -4,22 +4,19 @@
 // (`<base64>-<part count>`) that CompleteMultipartUpload accepts for COMPOSITE uploads.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   type ChecksumAlgorithm,
   type CompletedPart,
   CompleteMultipartUploadCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   ListPartsCommand,
-  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { assertS3Error, parseS3Error, type RawResponse, rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
-import { defaultSdkClient } from './fixture.js';
+import { useServer } from './fixture.js';
 
 const MiB = 1024 * 1024;
 const ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -46,24 +43,13 @@ const invalid = (a: Algorithm, trailing = false) =>
 const mismatch = (a: Algorithm) => `The ${a} you specified did not match the calculated checksum.`;
 
 describe('checksum values', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
   const Bucket = 'checksums';
-
-  before(async () => {
-    cairn = await startCairn({ drives: 1 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
-  });
+  const server = useServer({ drives: 1, bucket: Bucket });
 
   /** An aws-chunked body (STREAMING-UNSIGNED-PAYLOAD-TRAILER) of `data` ending in a checksum trailer. */
   function trailed(path: string, data: string, trailer: string, value: string, query = {}) {
     const body = `${data.length.toString(16)}\r\n${data}\r\n0\r\n${trailer}:${value}\r\n\r\n`;
-    return rawRequest(cairn, {
+    return rawRequest(server.cairn, {
       method: 'PUT',
       path,
       query,
@@ -82,7 +68,7 @@ describe('checksum values', () => {
     algorithm?: ChecksumAlgorithm,
     type?: 'FULL_OBJECT',
   ): Promise<string> {
-    const out = await s3.send(
+    const out = await server.s3.send(
       new CreateMultipartUploadCommand({
         Bucket,
         Key,
@@ -97,7 +83,7 @@ describe('checksum values', () => {
     for (const a of ALGORITHMS) {
       const header = `x-amz-checksum-${a.toLowerCase()}`;
       const put = (value: string) =>
-        rawRequest(cairn, {
+        rawRequest(server.cairn, {
           method: 'PUT',
           path: `/${Bucket}/put-${a}`,
           body: 'payload',
@@ -108,7 +94,7 @@ describe('checksum values', () => {
         if (a === 'SHA256' && bad === MALFORMED[2]) continue; // that one is a well-formed SHA-256
         assertError(await put(bad), 400, 'InvalidRequest', invalid(a), `${a} ${bad}`);
       }
-      const head = await rawRequest(cairn, { method: 'HEAD', path: `/${Bucket}/put-${a}` });
+      const head = await rawRequest(server.cairn, { method: 'HEAD', path: `/${Bucket}/put-${a}` });
       assert.equal(head.status, 404, a);
     }
   });
@@ -118,7 +104,7 @@ describe('checksum values', () => {
     const UploadId = await newUpload(Key);
     for (const a of ALGORITHMS) {
       const put = (value: string) =>
-        rawRequest(cairn, {
+        rawRequest(server.cairn, {
           method: 'PUT',
           path: `/${Bucket}/${Key}`,
           query: { partNumber: '1', uploadId: UploadId },
@@ -128,7 +114,7 @@ describe('checksum values', () => {
       assertError(await put(WRONG[a]), 400, 'BadDigest', mismatch(a), `${a} wrong`);
       assertError(await put(MALFORMED[1] as string), 400, 'InvalidRequest', invalid(a), `${a} malformed`);
     }
-    const parts = await s3.send(new ListPartsCommand({ Bucket, Key, UploadId }));
+    const parts = await server.s3.send(new ListPartsCommand({ Bucket, Key, UploadId }));
     assert.equal(parts.Parts, undefined);
   });
 
@@ -150,7 +136,7 @@ describe('checksum values', () => {
           path,
         );
       }
-      const head = await rawRequest(cairn, { method: 'HEAD', path: `/${Bucket}/trailed-${a}` });
+      const head = await rawRequest(server.cairn, { method: 'HEAD', path: `/${Bucket}/trailed-${a}` });
       assert.equal(head.status, 404, a);
     }
     // The right value is accepted (the decoder and the check are not simply refusing trailers).
@@ -166,7 +152,7 @@ describe('checksum values', () => {
       const UploadId = await newUpload(Key, algorithm);
       const Parts: CompletedPart[] = [];
       for (const [i, Body] of data.entries()) {
-        const out = await s3.send(
+        const out = await server.s3.send(
           new UploadPartCommand({
             Bucket,
             Key,
@@ -185,7 +171,7 @@ describe('checksum values', () => {
       const hash = (b: Buffer) => createHash(algorithm.toLowerCase()).update(b).digest();
       const composite = `${hash(Buffer.concat(data.map(hash))).toString('base64')}-2`;
       const complete = (value: string) =>
-        s3.send(
+        server.s3.send(
           new CompleteMultipartUploadCommand({
             Bucket,
             Key,
@@ -217,7 +203,7 @@ describe('checksum values', () => {
       const done = await complete(composite);
       assert.equal(done[`Checksum${algorithm}`], composite);
       assert.equal(done.ChecksumType, 'COMPOSITE');
-      const head = await s3.send(new HeadObjectCommand({ Bucket, Key, ChecksumMode: 'ENABLED' }));
+      const head = await server.s3.send(new HeadObjectCommand({ Bucket, Key, ChecksumMode: 'ENABLED' }));
       assert.equal(head[`Checksum${algorithm}`], composite);
     });
   }
@@ -230,7 +216,7 @@ describe('checksum values', () => {
     ] as const) {
       const Key = `form-${algorithm}`;
       const UploadId = await newUpload(Key, algorithm, 'FULL_OBJECT');
-      const part = await s3.send(
+      const part = await server.s3.send(
         new UploadPartCommand({
           Bucket,
           Key,
@@ -240,7 +226,7 @@ describe('checksum values', () => {
           ChecksumAlgorithm: algorithm,
         }),
       );
-      const res = await rawRequest(cairn, {
+      const res = await rawRequest(server.cairn, {
         method: 'POST',
         path: `/${Bucket}/${Key}`,
         query: { uploadId: UploadId },
@@ -255,7 +241,7 @@ describe('checksum values', () => {
   test('Complete with a whole-object checksum in another algorithm than the upload is BadDigest', async () => {
     const Key = 'other-algorithm';
     const UploadId = await newUpload(Key, 'CRC32C', 'FULL_OBJECT');
-    const part = await s3.send(
+    const part = await server.s3.send(
       new UploadPartCommand({
         Bucket,
         Key,
@@ -265,7 +251,7 @@ describe('checksum values', () => {
         ChecksumAlgorithm: 'CRC32C',
       }),
     );
-    const err = await s3
+    const err = await server.s3
       .send(
         new CompleteMultipartUploadCommand({
           Bucket,

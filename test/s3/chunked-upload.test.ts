@@ -5,17 +5,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import type { CairnProcess } from '../helpers/cairn-process.js';
 import { walkFiles } from '../helpers/files.js';
 import {
   assertS3Error,
@@ -26,7 +24,7 @@ import {
 } from '../helpers/raw-http.js';
 import { bodyBytes, s3Client } from '../helpers/s3-client.js';
 import { signRequest } from '../helpers/sigv4-signer.js';
-import { DRIVE_COUNTS, defaultSdkClient, sdkError } from './fixture.js';
+import { DRIVE_COUNTS, sdkError, useServer } from './fixture.js';
 
 const md5hex = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const sha256hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -94,41 +92,30 @@ function chunkedPut(
 
 for (const drives of DRIVE_COUNTS) {
   describe(`uploads without Content-Length (${drives} drive${drives > 1 ? 's' : ''})`, () => {
-    let cairn: CairnProcess;
-    let s3: S3Client;
     const Bucket = 'chunked';
-
-    before(async () => {
-      cairn = await startCairn({ drives });
-      s3 = defaultSdkClient(cairn);
-      await s3.send(new CreateBucketCommand({ Bucket }));
-    });
-    after(async () => {
-      s3?.destroy();
-      await cairn?.stop();
-    });
+    const server = useServer({ drives: drives, bucket: Bucket });
 
     const getBytes = async (Key: string) =>
-      bodyBytes((await s3.send(new GetObjectCommand({ Bucket, Key }))).Body);
+      bodyBytes((await server.s3.send(new GetObjectCommand({ Bucket, Key }))).Body);
     const tempFiles = async () =>
-      (await Promise.all(cairn.driveDirs.map((d) => walkFiles(join(d, '.cairn.sys', 'tmp'))))).flat();
+      (await Promise.all(server.cairn.driveDirs.map((d) => walkFiles(join(d, '.cairn.sys', 'tmp'))))).flat();
 
     test('a chunked PUT of several MiB is stored and read back byte-identical', async () => {
       const data = randomBytes(3 * 1024 * 1024 + 17);
-      const res = await chunkedPut(cairn, `/${Bucket}/big`, pieces(data, 100_003));
+      const res = await chunkedPut(server.cairn, `/${Bucket}/big`, pieces(data, 100_003));
       assert.equal(res.status, 200, res.body);
       assert.equal(res.headers.etag, `"${md5hex(data)}"`);
       assert.ok((await getBytes('big')).equals(data));
-      const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'big' }));
+      const head = await server.s3.send(new HeadObjectCommand({ Bucket, Key: 'big' }));
       assert.equal(head.ContentLength, data.length);
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'big' }));
+      const listed = await server.s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'big' }));
       assert.equal(listed.Contents?.[0]?.Size, data.length);
     });
 
     test('a small chunked PUT is stored like any small object', async () => {
       for (const size of [0, 5, 128 * 1024, 128 * 1024 + 1]) {
         const data = randomBytes(size);
-        const res = await chunkedPut(cairn, `/${Bucket}/small-${size}`, pieces(data, 7000));
+        const res = await chunkedPut(server.cairn, `/${Bucket}/small-${size}`, pieces(data, 7000));
         assert.equal(res.status, 200, res.body);
         assert.equal(res.headers.etag, `"${md5hex(data)}"`);
         assert.ok((await getBytes(`small-${size}`)).equals(data), `${size} bytes`);
@@ -137,12 +124,12 @@ for (const drives of DRIVE_COUNTS) {
 
     test('a chunked PUT signed with its SHA-256 is stored; a wrong one is refused and replaces nothing', async () => {
       const data = randomBytes(1024 * 1024 + 5);
-      const ok = await chunkedPut(cairn, `/${Bucket}/signed`, pieces(data, 65_536), {
+      const ok = await chunkedPut(server.cairn, `/${Bucket}/signed`, pieces(data, 65_536), {
         payloadHash: sha256hex(data),
       });
       assert.equal(ok.status, 200, ok.body);
       const other = randomBytes(data.length);
-      const bad = await chunkedPut(cairn, `/${Bucket}/signed`, pieces(other, 65_536), {
+      const bad = await chunkedPut(server.cairn, `/${Bucket}/signed`, pieces(other, 65_536), {
         payloadHash: sha256hex(data),
       });
       assertS3Error(bad, 400, 'XAmzContentSHA256Mismatch');
@@ -151,7 +138,7 @@ for (const drives of DRIVE_COUNTS) {
     });
 
     test('a chunked PUT the client abandons midway leaves no object and no temp files', async () => {
-      const head = signedRequestHead(cairn, 'PUT', `/${Bucket}/abandoned`, {
+      const head = signedRequestHead(server.cairn, 'PUT', `/${Bucket}/abandoned`, {
         'transfer-encoding': 'chunked',
       });
       // Two whole 1 MiB chunks and the start of a third, then the connection goes away.
@@ -162,8 +149,8 @@ for (const drives of DRIVE_COUNTS) {
         Buffer.from('\r\n'),
       ]);
       const sent = Buffer.concat([Buffer.from(head), framed, framed, framed.subarray(0, 1000)]);
-      await rawSocket(cairn.port, sent, { destroyAfterMs: 200 });
-      const e = await sdkError(s3.send(new HeadObjectCommand({ Bucket, Key: 'abandoned' })));
+      await rawSocket(server.cairn.port, sent, { destroyAfterMs: 200 });
+      const e = await sdkError(server.s3.send(new HeadObjectCommand({ Bucket, Key: 'abandoned' })));
       assert.equal(e.status, 404);
       for (let i = 0; i < 50 && (await tempFiles()).length > 0; i++)
         await new Promise((r) => setTimeout(r, 50));
@@ -171,7 +158,7 @@ for (const drives of DRIVE_COUNTS) {
     });
 
     test('the AWS SDK puts a stream of unknown length (sent chunked) and it reads back whole', async () => {
-      const client = s3Client(cairn);
+      const client = s3Client(server.cairn);
       try {
         const data = randomBytes(2 * 1024 * 1024 + 3);
         const Body = Readable.from(pieces(data, 50_000));
@@ -184,8 +171,8 @@ for (const drives of DRIVE_COUNTS) {
     });
 
     test('UploadPart without a length is 501 NotImplemented naming Transfer-Encoding', async () => {
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mpu' }));
-      const res = await chunkedPut(cairn, `/${Bucket}/mpu`, [Buffer.from('part')], {
+      const { UploadId } = await server.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'mpu' }));
+      const res = await chunkedPut(server.cairn, `/${Bucket}/mpu`, [Buffer.from('part')], {
         query: { partNumber: '1', uploadId: UploadId ?? '' },
       });
       assertS3Error(res, 501, 'NotImplemented');
@@ -200,14 +187,14 @@ for (const drives of DRIVE_COUNTS) {
         ['aws-chunked', undefined],
       ] as const) {
         const path = `/${Bucket}/ce-${encodeURIComponent(sent)}`;
-        const put = await rawRequest(cairn, {
+        const put = await rawRequest(server.cairn, {
           method: 'PUT',
           path,
           headers: { 'content-encoding': sent },
           body: 'x',
         });
         assert.equal(put.status, 200, put.body);
-        const got = await rawRequest(cairn, { method: 'GET', path });
+        const got = await rawRequest(server.cairn, { method: 'GET', path });
         assert.equal(got.headers['content-encoding'], stored, `sent ${sent}`);
       }
     });

@@ -2,11 +2,10 @@
 // a missing bucket or upload) gets its final answer without a `100 Continue`, so the client never
 // uploads the body; an accepted one gets `100 Continue`, then its answer once the body arrived.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { describe, test } from 'node:test';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { rawRequest, sendExpectingContinue, signedRequestHead } from '../helpers/raw-http.js';
-import { defaultSdkClient } from './fixture.js';
+import { useServer } from './fixture.js';
 
 const BUCKET = 'continue';
 const BODY = 'the body the client holds back until told to continue';
@@ -24,22 +23,11 @@ function finalResponse(raw: string): { status: number; headers: string; body: st
 }
 
 describe('Expect: 100-continue', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
-
-  before(async () => {
-    cairn = await startCairn({ drives: 1 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
-  });
+  const server = useServer({ drives: 1, bucket: BUCKET });
 
   const head = (path: string, extra: Record<string, string> = {}, query: Record<string, string> = {}) =>
     signedRequestHead(
-      cairn,
+      server.cairn,
       'PUT',
       path,
       { 'content-length': String(Buffer.byteLength(BODY)), expect: '100-continue', ...extra },
@@ -47,14 +35,14 @@ describe('Expect: 100-continue', () => {
     );
 
   test('an authenticated PUT gets 100 Continue, then 200 once the body arrived, and the connection stays open', async () => {
-    const res = await sendExpectingContinue(cairn.port, head(`/${BUCKET}/accepted`), BODY);
+    const res = await sendExpectingContinue(server.cairn.port, head(`/${BUCKET}/accepted`), BODY);
     assert.match(res.response, /^HTTP\/1\.1 100 Continue\r\n\r\n/);
     assert.ok(res.bodySent);
     const final = finalResponse(res.response);
     assert.equal(final.status, 200, res.response);
     assert.doesNotMatch(final.headers, /^connection: close$/im);
     assert.equal(res.closedByServer, false);
-    const get = await rawRequest(cairn, { method: 'GET', path: `/${BUCKET}/accepted` });
+    const get = await rawRequest(server.cairn, { method: 'GET', path: `/${BUCKET}/accepted` });
     assert.equal(get.body, BODY);
   });
 
@@ -63,7 +51,7 @@ describe('Expect: 100-continue', () => {
       /Signature=([0-9a-f])/,
       (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
     );
-    const res = await sendExpectingContinue(cairn.port, forged, BODY);
+    const res = await sendExpectingContinue(server.cairn.port, forged, BODY);
     assert.doesNotMatch(res.response, /100 Continue/);
     assert.equal(res.bodySent, false);
     const final = finalResponse(res.response);
@@ -71,14 +59,14 @@ describe('Expect: 100-continue', () => {
     assert.match(final.body, /<Code>SignatureDoesNotMatch<\/Code>/);
     assert.match(final.headers, /^connection: close$/im);
     assert.equal(res.closedByServer, true);
-    assert.equal((await rawRequest(cairn, { method: 'HEAD', path: `/${BUCKET}/forged` })).status, 404);
+    assert.equal((await rawRequest(server.cairn, { method: 'HEAD', path: `/${BUCKET}/forged` })).status, 404);
   });
 
   test('an unsigned PUT gets 403 AccessDenied without 100 Continue', async () => {
     const unsigned =
-      `PUT /${BUCKET}/anonymous HTTP/1.1\r\nhost: 127.0.0.1:${cairn.port}\r\n` +
+      `PUT /${BUCKET}/anonymous HTTP/1.1\r\nhost: 127.0.0.1:${server.cairn.port}\r\n` +
       `content-length: ${Buffer.byteLength(BODY)}\r\nexpect: 100-continue\r\n\r\n`;
-    const res = await sendExpectingContinue(cairn.port, unsigned, BODY);
+    const res = await sendExpectingContinue(server.cairn.port, unsigned, BODY);
     assert.doesNotMatch(res.response, /100 Continue/);
     const final = finalResponse(res.response);
     assert.equal(final.status, 403, res.response);
@@ -86,20 +74,28 @@ describe('Expect: 100-continue', () => {
   });
 
   test('a PUT to a subresource that is not implemented gets 501 without 100 Continue', async () => {
-    const res = await sendExpectingContinue(cairn.port, head(`/${BUCKET}/tagged`, {}, { tagging: '' }), BODY);
+    const res = await sendExpectingContinue(
+      server.cairn.port,
+      head(`/${BUCKET}/tagged`, {}, { tagging: '' }),
+      BODY,
+    );
     assert.doesNotMatch(res.response, /100 Continue/);
     assert.equal(finalResponse(res.response).status, 501, res.response);
   });
 
   test('a PUT to a missing bucket, or a part for an unknown upload, is refused without 100 Continue', async () => {
-    const missingBucket = await sendExpectingContinue(cairn.port, head('/no-such-bucket-here/k'), BODY);
+    const missingBucket = await sendExpectingContinue(
+      server.cairn.port,
+      head('/no-such-bucket-here/k'),
+      BODY,
+    );
     assert.doesNotMatch(missingBucket.response, /100 Continue/);
     const bucketFinal = finalResponse(missingBucket.response);
     assert.equal(bucketFinal.status, 404, missingBucket.response);
     assert.match(bucketFinal.body, /<Code>NoSuchBucket<\/Code>/);
 
     const part = await sendExpectingContinue(
-      cairn.port,
+      server.cairn.port,
       head(`/${BUCKET}/mpu`, {}, { partNumber: '1', uploadId: 'not-an-upload' }),
       BODY,
     );
@@ -112,11 +108,11 @@ describe('Expect: 100-continue', () => {
   test('the AWS SDK, which sends Expect: 100-continue for bodies of 2 MiB and more, uploads without waiting out its timeout', async () => {
     const body = Buffer.alloc(3 * 1024 * 1024, 7);
     const started = Date.now();
-    const out = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk-large', Body: body }));
+    const out = await server.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk-large', Body: body }));
     // Without a 100 Continue the SDK sends the body only after waiting 6 s.
     assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     assert.equal(out.$metadata.httpStatusCode, 200);
-    const stat = await rawRequest(cairn, { method: 'HEAD', path: `/${BUCKET}/sdk-large` });
+    const stat = await rawRequest(server.cairn, { method: 'HEAD', path: `/${BUCKET}/sdk-large` });
     assert.equal(stat.headers['content-length'], String(body.length));
   });
 });

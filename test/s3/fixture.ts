@@ -1,5 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { CairnProcess } from '../helpers/cairn-process.js';
+import { after, before } from 'node:test';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { sdkClientFor } from '../helpers/s3-client.js';
 
 /** The S3 front is exercised on a single drive and on an erasure-coded set of four. */
@@ -27,4 +28,29 @@ export async function sdkError(
     return { code: e.Code ?? e.name ?? 'Unknown', status: e.$metadata?.httpStatusCode };
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+export interface TestServer {
+  /** The running server (set once the enclosing describe's `before` ran). */
+  readonly cairn: CairnProcess;
+  /** An SDK client for it with the SDK's defaults (see `defaultSdkClient`). */
+  readonly s3: S3Client;
+}
+
+/**
+ * Starts a server on `drives` drives for the enclosing describe (with `bucket` made, when given)
+ * and stops it after.
+ */
+export function useServer(opts: { drives: number; bucket?: string }): TestServer {
+  const server = {} as { cairn: CairnProcess; s3: S3Client };
+  before(async () => {
+    server.cairn = await startCairn({ drives: opts.drives });
+    server.s3 = defaultSdkClient(server.cairn);
+    if (opts.bucket !== undefined) await server.s3.send(new CreateBucketCommand({ Bucket: opts.bucket }));
+  });
+  after(async () => {
+    server.s3?.destroy();
+    await server.cairn?.stop();
+  });
+  return server;
 }

@@ -1,11 +1,10 @@
 // What listings echo back of the request (Prefix, Delimiter, Marker, StartAfter, KeyMarker,
 // ContinuationToken): the value as given, XML-escaped, unless encoding-type=url asks for S3's URL form.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { before, describe, test } from 'node:test';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type RawResponse, rawRequest } from '../helpers/raw-http.js';
-import { defaultSdkClient } from './fixture.js';
+import { useServer } from './fixture.js';
 
 const Bucket = 'echo';
 const KEYS = ['bar', 'baz', 'foo', 'quxx'];
@@ -20,22 +19,13 @@ function keys(res: RawResponse): string[] {
 }
 
 describe('listing echo fields', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
-
+  const server = useServer({ drives: 1, bucket: Bucket });
   before(async () => {
-    cairn = await startCairn({ drives: 1 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket }));
-    for (const Key of KEYS) await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
+    for (const Key of KEYS) await server.s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
   });
 
   const list = (query: Record<string, string>) =>
-    rawRequest(cairn, { method: 'GET', path: `/${Bucket}`, query });
+    rawRequest(server.cairn, { method: 'GET', path: `/${Bucket}`, query });
 
   test('without encoding-type a newline prefix comes back as a newline in ListObjects v1 and v2', async () => {
     const queries: Record<string, string>[] = [{ prefix: '\n' }, { 'list-type': '2', prefix: '\n' }];

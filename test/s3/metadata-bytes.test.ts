@@ -1,22 +1,19 @@
 // User metadata holding bytes outside ASCII: stored and returned as the bytes that came, whatever
 // their encoding, and accepted under either SigV4 reading of those bytes that real clients sign.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { bodyBytes } from '../helpers/s3-client.js';
-import { defaultSdkClient } from './fixture.js';
+import { useServer } from './fixture.js';
 
 const Bucket = 'meta-bytes';
 /** `Hello Worldé` with é as the single latin-1 byte E9, as the AWS SDK for JavaScript sends it. */
@@ -29,24 +26,13 @@ const asHeader = (bytes: Buffer) => bytes.toString('latin1');
 const bytesOf = (value: string | string[] | undefined) => Buffer.from(String(value), 'latin1');
 
 describe('metadata bytes outside ASCII', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
-
-  before(async () => {
-    cairn = await startCairn({ drives: 1 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
-  });
+  const server = useServer({ drives: 1, bucket: Bucket });
 
   /** The x-amz-meta-m bytes a raw HEAD and a raw GET of `key` return. */
   async function readBack(key: string): Promise<Buffer[]> {
     const out: Buffer[] = [];
     for (const method of ['HEAD', 'GET']) {
-      const res = await rawRequest(cairn, { method, path: `/${Bucket}/${key}` });
+      const res = await rawRequest(server.cairn, { method, path: `/${Bucket}/${key}` });
       assert.equal(res.status, 200, `${method} ${key}: ${res.body}`);
       out.push(bytesOf(res.headers['x-amz-meta-m']));
     }
@@ -60,7 +46,7 @@ describe('metadata bytes outside ASCII', () => {
   ] as const) {
     test(`the byte E9 signed as the UTF-8 of é is read back as the single byte E9, for ${what}`, async () => {
       const key = `latin1-${size}`;
-      const put = await rawRequest(cairn, {
+      const put = await rawRequest(server.cairn, {
         method: 'PUT',
         path: `/${Bucket}/${key}`,
         headers: { 'x-amz-meta-m': asHeader(LATIN1) },
@@ -72,7 +58,7 @@ describe('metadata bytes outside ASCII', () => {
   }
 
   test('UTF-8 metadata bytes signed as sent are read back byte for byte', async () => {
-    const put = await rawRequest(cairn, {
+    const put = await rawRequest(server.cairn, {
       method: 'PUT',
       path: `/${Bucket}/utf8`,
       headers: { 'x-amz-meta-m': asHeader(UTF8) },
@@ -85,23 +71,26 @@ describe('metadata bytes outside ASCII', () => {
 
   test('the AWS SDK round-trips é in metadata unchanged through PUT, HEAD, GET and CopyObject', async () => {
     const Metadata = { m: 'Hello World\u00e9' };
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'sdk', Body: Buffer.from('body'), Metadata }));
-    assert.deepEqual((await s3.send(new HeadObjectCommand({ Bucket, Key: 'sdk' }))).Metadata, Metadata);
-    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'sdk' }));
+    await server.s3.send(new PutObjectCommand({ Bucket, Key: 'sdk', Body: Buffer.from('body'), Metadata }));
+    assert.deepEqual(
+      (await server.s3.send(new HeadObjectCommand({ Bucket, Key: 'sdk' }))).Metadata,
+      Metadata,
+    );
+    const got = await server.s3.send(new GetObjectCommand({ Bucket, Key: 'sdk' }));
     assert.deepEqual(got.Metadata, Metadata);
     assert.equal((await bodyBytes(got.Body)).toString(), 'body');
-    await s3.send(new CopyObjectCommand({ Bucket, Key: 'sdk-copy', CopySource: `${Bucket}/sdk` }));
+    await server.s3.send(new CopyObjectCommand({ Bucket, Key: 'sdk-copy', CopySource: `${Bucket}/sdk` }));
     for (const bytes of await readBack('sdk-copy')) assert.deepEqual(bytes, LATIN1);
   });
 
   test('metadata given when a multipart upload starts keeps its bytes on the completed object', async () => {
-    const { UploadId } = await s3.send(
+    const { UploadId } = await server.s3.send(
       new CreateMultipartUploadCommand({ Bucket, Key: 'mpu', Metadata: { m: 'Hello World\u00e9' } }),
     );
-    const part = await s3.send(
+    const part = await server.s3.send(
       new UploadPartCommand({ Bucket, Key: 'mpu', UploadId, PartNumber: 1, Body: Buffer.from('part') }),
     );
-    await s3.send(
+    await server.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket,
         Key: 'mpu',

@@ -3,44 +3,30 @@
 // is replaced or deleted.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   type ChecksumAlgorithm,
   type CompletedPart,
   CompleteMultipartUploadCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
-  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { bodyBytes } from '../helpers/s3-client.js';
-import { defaultSdkClient, sdkError } from './fixture.js';
+import { sdkError, useServer } from './fixture.js';
 
 const MiB = 1024 * 1024;
 
 describe('repeated CompleteMultipartUpload', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
   const Bucket = 'complete-retry';
-
-  before(async () => {
-    cairn = await startCairn({ drives: 4 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
-  });
+  const server = useServer({ drives: 4, bucket: Bucket });
 
   /** Uploads `parts` to a new upload of `Key` (SHA256 when asked) and returns what Complete needs. */
   async function uploaded(Key: string, parts: Buffer[], algorithm?: ChecksumAlgorithm) {
-    const { UploadId } = await s3.send(
+    const { UploadId } = await server.s3.send(
       new CreateMultipartUploadCommand({
         Bucket,
         Key,
@@ -49,7 +35,7 @@ describe('repeated CompleteMultipartUpload', () => {
     );
     const Parts: CompletedPart[] = [];
     for (const [i, Body] of parts.entries()) {
-      const out = await s3.send(
+      const out = await server.s3.send(
         new UploadPartCommand({
           Bucket,
           Key,
@@ -62,7 +48,7 @@ describe('repeated CompleteMultipartUpload', () => {
       Parts.push({ PartNumber: i + 1, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 });
     }
     const complete = (extra: object = {}, list = Parts) =>
-      s3.send(
+      server.s3.send(
         new CompleteMultipartUploadCommand({
           Bucket,
           Key,
@@ -88,10 +74,10 @@ describe('repeated CompleteMultipartUpload', () => {
       assert.equal(again.Key, 'sha.bin');
     }
     // Nothing was completed twice: the object is the one upload's bytes, and no upload is left.
-    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'sha.bin' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket, Key: 'sha.bin' }));
     assert.ok((await bodyBytes(got.Body)).equals(Buffer.concat(data)));
     assert.equal(got.ETag, first.ETag);
-    const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'sha.bin' }));
+    const uploads = await server.s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'sha.bin' }));
     assert.equal(uploads.Uploads, undefined);
   });
 
@@ -115,7 +101,7 @@ describe('repeated CompleteMultipartUpload', () => {
   test('once the object is overwritten (by a PUT or another upload) or deleted, a repeated Complete is NoSuchUpload', async () => {
     const overwritten = await uploaded('over.bin', [randomBytes(100)]);
     await overwritten.complete();
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'over.bin', Body: 'newer' }));
+    await server.s3.send(new PutObjectCommand({ Bucket, Key: 'over.bin', Body: 'newer' }));
     assert.deepEqual(await sdkError(overwritten.complete()), { code: 'NoSuchUpload', status: 404 });
 
     // The same bytes, so only the upload id tells the two completions apart.
@@ -129,17 +115,16 @@ describe('repeated CompleteMultipartUpload', () => {
 
     const deleted = await uploaded('gone.bin', [randomBytes(100)]);
     await deleted.complete();
-    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'gone.bin' }));
+    await server.s3.send(new DeleteObjectCommand({ Bucket, Key: 'gone.bin' }));
     assert.deepEqual(await sdkError(deleted.complete()), { code: 'NoSuchUpload', status: 404 });
   });
 
   test('a repeated Complete is answered after the server restarts', async () => {
     const { complete } = await uploaded('restart.bin', [randomBytes(100)], 'SHA256');
     const first = await complete();
-    s3.destroy();
-    await cairn.stop({ keepDrives: true });
-    await cairn.restart();
-    s3 = defaultSdkClient(cairn);
+    // Same port after the restart: the client reconnects (the server closed its sockets).
+    await server.cairn.stop({ keepDrives: true });
+    await server.cairn.restart();
     const again = await complete();
     assert.equal(again.ETag, first.ETag);
     assert.equal(again.ChecksumSHA256, first.ChecksumSHA256);

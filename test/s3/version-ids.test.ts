@@ -1,49 +1,37 @@
 // Version ids on an unversioned bucket: every object is its key's `null` version, which GET, HEAD,
 // DELETE, copies and multi-object deletes can name; any other id is NoSuchVersion.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { assertS3Error, rawRequest } from '../helpers/raw-http.js';
 import { bodyBytes } from '../helpers/s3-client.js';
-import { defaultSdkClient, sdkError } from './fixture.js';
+import { sdkError, useServer } from './fixture.js';
 
 describe('version ids on an unversioned bucket', () => {
-  let cairn: CairnProcess;
-  let s3: S3Client;
   const Bucket = 'versions';
-
+  const server = useServer({ drives: 4, bucket: Bucket });
   before(async () => {
-    cairn = await startCairn({ drives: 4 });
-    s3 = defaultSdkClient(cairn);
-    await s3.send(new CreateBucketCommand({ Bucket }));
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'doc', Body: 'the null version' }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await cairn?.stop();
+    await server.s3.send(new PutObjectCommand({ Bucket, Key: 'doc', Body: 'the null version' }));
   });
 
   test('GET and HEAD of versionId=null read the object and name the version back', async () => {
-    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'doc', VersionId: 'null' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket, Key: 'doc', VersionId: 'null' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'the null version');
     assert.equal(got.VersionId, 'null');
-    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'doc', VersionId: 'null' }));
+    const head = await server.s3.send(new HeadObjectCommand({ Bucket, Key: 'doc', VersionId: 'null' }));
     assert.equal(head.VersionId, 'null');
-    const plain = await s3.send(new HeadObjectCommand({ Bucket, Key: 'doc' }));
+    const plain = await server.s3.send(new HeadObjectCommand({ Bucket, Key: 'doc' }));
     assert.equal(plain.VersionId, undefined, 'no version header when none was asked for');
   });
 
   test('GET, HEAD and DELETE of another version are NoSuchVersion naming the key and version', async () => {
-    const get = await rawRequest(cairn, {
+    const get = await rawRequest(server.cairn, {
       method: 'GET',
       path: `/${Bucket}/doc`,
       query: { versionId: 'abc123' },
@@ -52,35 +40,38 @@ describe('version ids on an unversioned bucket', () => {
     assert.match(get.body, /<Key>doc<\/Key>/);
     assert.match(get.body, /<VersionId>abc123<\/VersionId>/);
     assert.equal(
-      (await sdkError(s3.send(new HeadObjectCommand({ Bucket, Key: 'doc', VersionId: 'abc123' })))).status,
+      (await sdkError(server.s3.send(new HeadObjectCommand({ Bucket, Key: 'doc', VersionId: 'abc123' }))))
+        .status,
       404,
     );
-    const del = await rawRequest(cairn, {
+    const del = await rawRequest(server.cairn, {
       method: 'DELETE',
       path: `/${Bucket}/doc`,
       query: { versionId: 'abc123' },
     });
     assertS3Error(del, 404, 'NoSuchVersion');
-    const still = await s3.send(new GetObjectCommand({ Bucket, Key: 'doc' }));
+    const still = await server.s3.send(new GetObjectCommand({ Bucket, Key: 'doc' }));
     assert.equal((await bodyBytes(still.Body)).toString(), 'the null version', 'nothing was deleted');
   });
 
   test('a copy names its source version: null copies, another is NoSuchVersion', async () => {
-    const copied = await s3.send(
+    const copied = await server.s3.send(
       new CopyObjectCommand({ Bucket, Key: 'copy', CopySource: `${Bucket}/doc?versionId=null` }),
     );
     assert.equal(copied.CopySourceVersionId, 'null');
-    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'copy' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket, Key: 'copy' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'the null version');
     const err = await sdkError(
-      s3.send(new CopyObjectCommand({ Bucket, Key: 'copy2', CopySource: `${Bucket}/doc?versionId=zzz` })),
+      server.s3.send(
+        new CopyObjectCommand({ Bucket, Key: 'copy2', CopySource: `${Bucket}/doc?versionId=zzz` }),
+      ),
     );
     assert.deepEqual(err, { code: 'NoSuchVersion', status: 404 });
   });
 
   test('a multi-object delete reports another version per key and deletes the null one', async () => {
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'gone', Body: 'x' }));
-    const res = await s3.send(
+    await server.s3.send(new PutObjectCommand({ Bucket, Key: 'gone', Body: 'x' }));
+    const res = await server.s3.send(
       new DeleteObjectsCommand({
         Bucket,
         Delete: {
@@ -99,18 +90,24 @@ describe('version ids on an unversioned bucket', () => {
       res.Errors?.map((e) => [e.Key, e.Code]),
       [['doc', 'NoSuchVersion']],
     );
-    assert.equal((await sdkError(s3.send(new HeadObjectCommand({ Bucket, Key: 'gone' })))).status, 404);
+    assert.equal(
+      (await sdkError(server.s3.send(new HeadObjectCommand({ Bucket, Key: 'gone' })))).status,
+      404,
+    );
   });
 
   test('DELETE of versionId=null removes the object and names the version back', async () => {
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'temp', Body: 'x' }));
-    const del = await rawRequest(cairn, {
+    await server.s3.send(new PutObjectCommand({ Bucket, Key: 'temp', Body: 'x' }));
+    const del = await rawRequest(server.cairn, {
       method: 'DELETE',
       path: `/${Bucket}/temp`,
       query: { versionId: 'null' },
     });
     assert.equal(del.status, 204);
     assert.equal(del.headers['x-amz-version-id'], 'null');
-    assert.equal((await sdkError(s3.send(new HeadObjectCommand({ Bucket, Key: 'temp' })))).status, 404);
+    assert.equal(
+      (await sdkError(server.s3.send(new HeadObjectCommand({ Bucket, Key: 'temp' })))).status,
+      404,
+    );
   });
 });
