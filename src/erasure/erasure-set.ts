@@ -126,14 +126,14 @@ export class ErasureSet {
   }
 
   /**
-   * Commits `opsFor(d)` on every drive (skipping drives where it returns undefined); returns which
-   * drives committed. Each drive's ops are one atomic transaction.
+   * Commits `ops[d]` on drive d, for every drive that has some (undefined skips the drive);
+   * returns which drives committed. Each drive's ops are one atomic transaction.
    */
-  async commit(opsFor: (index: number) => MetaOp[] | undefined): Promise<boolean[]> {
+  async commit(ops: readonly (readonly MetaOp[] | undefined)[]): Promise<boolean[]> {
     const res = await this.each(async (drive, i) => {
-      const ops = opsFor(i);
-      if (!ops) return false;
-      await drive.metaCommit(ops);
+      const mine = ops[i];
+      if (!mine) return false;
+      await drive.metaCommit(mine);
       return true;
     });
     return res.map((r) => r.ok && r.value);

@@ -13,21 +13,20 @@ export interface DriveChange {
 }
 
 /**
- * Commits each drive's `apply` (one atomic transaction per drive; drives where `changeFor` answers
- * undefined are skipped). When fewer than `quorum` drives commit, the drives that did commit their
- * `undo`, and it throws ErasureWriteQuorum naming `what`. Returns which drives committed.
+ * Commits each drive's `apply` (`changes[d]` for drive d: one atomic transaction per drive; an
+ * undefined change skips the drive). When fewer than `quorum` drives commit, the drives that did
+ * commit their `undo`, and it throws ErasureWriteQuorum naming `what`. Returns which drives committed.
  */
 export async function commitOnQuorum(
   set: ErasureSet,
-  changeFor: (drive: number) => DriveChange | undefined,
+  changes: readonly (DriveChange | undefined)[],
   quorum: number,
   what: string,
 ): Promise<boolean[]> {
-  const changes = set.drives.map((_, d) => changeFor(d));
-  const committed = await set.commit((d) => changes[d]?.apply);
+  const committed = await set.commit(changes.map((c) => c?.apply));
   const count = committed.filter(Boolean).length;
   if (count < quorum) {
-    await set.commit((d) => (committed[d] ? changes[d]?.undo : undefined));
+    await set.commit(changes.map((c, d) => (committed[d] ? c?.undo : undefined)));
     throw new ErasureWriteQuorum(`only ${count} of ${set.size} drives committed ${what} (need ${quorum})`);
   }
   return committed;

@@ -70,15 +70,17 @@ export class BucketConfigStore {
     if (agreed.kind === 'held') {
       const { value, holders } = agreed;
       if (answers.some((a, d) => a.ok && !holders[d]))
-        await this.ctx.set.commit((d) =>
-          answers[d]?.ok && !holders[d] ? [{ op: 'put', table: TABLE, key, value }] : undefined,
+        await this.ctx.set.commit(
+          answers.map((a, d) =>
+            a.ok && !holders[d] ? [{ op: 'put', table: TABLE, key, value }] : undefined,
+          ),
         );
       return value;
     }
     if (agreed.kind === 'absent') {
       const { holders } = agreed;
       if (holders.some(Boolean))
-        await this.ctx.set.commit((d) => (holders[d] ? [{ op: 'del', table: TABLE, key }] : undefined));
+        await this.ctx.set.commit(holders.map((h) => (h ? [{ op: 'del', table: TABLE, key }] : undefined)));
       return undefined;
     }
     throw new ObjectLayerError(
@@ -106,14 +108,13 @@ export class BucketConfigStore {
         try {
           await commitOnQuorum(
             this.ctx.set,
-            (d) => {
-              const prev = before[d];
-              if (!prev?.ok) return undefined;
+            before.map((prev) => {
+              if (!prev.ok) return undefined;
               const undo: MetaOp = prev.value
                 ? { op: 'put', table: TABLE, key, value: prev.value }
                 : { op: 'del', table: TABLE, key };
               return { apply: [op(key)], undo: [undo] };
-            },
+            }),
             this.ctx.metaWriteQuorum,
             `the ${name} configuration of ${bucket}`,
           );

@@ -27,10 +27,10 @@ export class BucketOps {
       const key = bucketKey(bucket);
       await commitOnQuorum(
         this.ctx.set,
-        () => ({
+        this.ctx.set.drives.map(() => ({
           apply: [{ op: 'put', table: 'buckets', key, value }],
           undo: [{ op: 'del', table: 'buckets', key }],
-        }),
+        })),
         this.ctx.metaWriteQuorum,
         `bucket ${bucket}`,
       );
@@ -79,10 +79,12 @@ export class BucketOps {
       }
       // The bucket's configuration goes with its record, in the same transaction on each drive.
       const configOps = await this.configs.dropAllOps(b.id);
-      const ok = await this.ctx.set.commit((d) => [
-        { op: 'del', table: 'buckets', key: bucketKey(bucket) },
-        ...(configOps[d] ?? []),
-      ]);
+      const ok = await this.ctx.set.commit(
+        this.ctx.set.drives.map((_, d) => [
+          { op: 'del', table: 'buckets', key: bucketKey(bucket) },
+          ...(configOps[d] ?? []),
+        ]),
+      );
       this.ctx.buckets.remember(bucket, undefined);
       if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be deleted on enough drives`);

@@ -51,8 +51,8 @@ export class BucketRecords {
       const value = Buffer.from(JSON.stringify(agreed.value));
       const missing = res.map((r, d) => r.ok && !agreed.holders[d]);
       if (missing.some(Boolean))
-        await this.set.commit((d) =>
-          missing[d] ? [{ op: 'put', table: 'buckets', key, value }] : undefined,
+        await this.set.commit(
+          missing.map((m) => (m ? [{ op: 'put', table: 'buckets', key, value }] : undefined)),
         );
       this.buckets.set(name, agreed.value);
       return agreed.value;
@@ -60,8 +60,8 @@ export class BucketRecords {
     if (agreed.kind === 'absent') {
       const dangling = agreed.holders.filter(Boolean).length;
       if (dropDangling && dangling > 0) {
-        await this.set.commit((d) =>
-          agreed.holders[d] ? [{ op: 'del', table: 'buckets', key }] : undefined,
+        await this.set.commit(
+          agreed.holders.map((h) => (h ? [{ op: 'del', table: 'buckets', key }] : undefined)),
         );
         this.log(`bucket ${name}: dropped its dangling record on ${dangling} drive(s)`);
       }

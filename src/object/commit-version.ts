@@ -47,7 +47,7 @@ export async function commitVersionLocked(
   const okey = objectKey(bucketId, key);
   const committed = await commitOnQuorum(
     set,
-    (d) => {
+    set.drives.map((_, d) => {
       if (written && !written.ok[d]) return undefined;
       const prev = state.perDrive[d];
       const apply = putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
@@ -60,7 +60,7 @@ export async function commitVersionLocked(
       // Last, so what they put back (a ref the version's dir had before, say) stands.
       if (extra) undo.push(...extra.undo(d));
       return { apply, undo };
-    },
+    }),
     set.writeQuorum(rec.layout),
     key,
   ).catch((err) => {
@@ -71,7 +71,7 @@ export async function commitVersionLocked(
 
 /**
  * Each drive's inline shard of the version the commit replaces. The commit drops it in the same
- * transaction, so this copy is what `revert` puts back. No read at all when no version is inline.
+ * transaction, so this copy is what the undo puts back. No read at all when no version is inline.
  */
 async function inlineShards(ctx: LayerContext, state: ObjectState): Promise<(Buffer | undefined)[]> {
   if (!state.perDrive.some((prev) => prev?.inline)) return [];

@@ -259,11 +259,11 @@ export class ErasureObjectLayer implements ObjectLayer {
       perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
-      const ok = await this.ctx.set.commit((d) => {
-        const prev = perDrive[d];
-        if (!prev) return undefined;
-        return [{ op: 'del', table: 'objects', key: okey }, ...dropVersionOps(prev)];
-      });
+      const ok = await this.ctx.set.commit(
+        perDrive.map((prev) =>
+          prev ? [{ op: 'del', table: 'objects', key: okey }, ...dropVersionOps(prev)] : undefined,
+        ),
+      );
       const failed = ok.filter((c, d) => !c && perDrive[d]).length;
       const online = this.ctx.set.drives.filter(Boolean).length;
       if (online - failed < this.ctx.metaWriteQuorum)

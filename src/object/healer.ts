@@ -136,13 +136,15 @@ export class Healer {
       if (state.current || !state.perDrive.some(Boolean)) return undefined;
       // A multipart version shares its data id (dir and ref) with the upload it completed, which a
       // failed Complete puts back: only its record goes. The startup sweep removes a dir no ref names.
-      await ctx.set.commit((d) => {
-        const rec = state.perDrive[d];
-        if (!rec) return undefined;
-        const ops: MetaOp[] = [{ op: 'del', table: 'objects', key: objectKey(bucketId, key) }];
-        if (!rec.multipart) ops.push(...dropVersionOps(rec));
-        return ops;
-      });
+      await ctx.set.commit(
+        ctx.set.drives.map((_, d) => {
+          const rec = state.perDrive[d];
+          if (!rec) return undefined;
+          const ops: MetaOp[] = [{ op: 'del', table: 'objects', key: objectKey(bucketId, key) }];
+          if (!rec.multipart) ops.push(...dropVersionOps(rec));
+          return ops;
+        }),
+      );
       return state.perDrive.filter((rec) => !rec?.multipart);
     });
     if (dropped === undefined) return;
@@ -179,13 +181,15 @@ export class Healer {
       const now = await ctx.versions.state(b.id, key);
       if (now.current?.dataId !== rec.dataId || now.current.mtime !== rec.mtime) return;
       const value = encodeRecord(rec);
-      await set.commit((d) => {
-        if (!ok[d]) return undefined;
-        const ops = putVersionOps(b.id, key, rec, value, inline[d]);
-        const prev: ObjectRecord | undefined = now.perDrive[d];
-        if (prev && prev.dataId !== rec.dataId) ops.push(...dropVersionOps(prev));
-        return ops;
-      });
+      await set.commit(
+        set.drives.map((_, d) => {
+          if (!ok[d]) return undefined;
+          const ops = putVersionOps(b.id, key, rec, value, inline[d]);
+          const prev: ObjectRecord | undefined = now.perDrive[d];
+          if (prev && prev.dataId !== rec.dataId) ops.push(...dropVersionOps(prev));
+          return ops;
+        }),
+      );
     });
     const healed = ok.filter(Boolean).length;
     if (healed > 0) {

@@ -85,13 +85,13 @@ export class MultipartOps {
     const value = Buffer.from(JSON.stringify(rec));
     await commitOnQuorum(
       this.ctx.set,
-      () => ({
+      this.ctx.set.drives.map(() => ({
         apply: [{ op: 'put', table: 'uploads', key: ukey, value }, putRefOp(rec.dataId, owner)],
         undo: [
           { op: 'del', table: 'uploads', key: ukey },
           { op: 'del', table: 'refs', key: idKey(rec.dataId) },
         ],
-      }),
+      })),
       this.ctx.metaWriteQuorum,
       `upload ${rec.uploadId}`,
     ).catch((err) => {
@@ -163,14 +163,14 @@ export class MultipartOps {
         // On too few drives, each drive's previous record of the part (or none) is put back.
         await commitOnQuorum(
           set,
-          (d) => {
+          set.drives.map((_, d) => {
             const before = prev[d];
             if (!written.ok[d] || !before?.ok) return undefined;
             const undo: MetaOp = before.value
               ? { op: 'put', table: 'parts', key: pkey, value: before.value }
               : { op: 'del', table: 'parts', key: pkey };
             return { apply: [{ op: 'put', table: 'parts', key: pkey, value }], undo: [undo] };
-          },
+          }),
           set.writeQuorum(u.layout),
           `part ${partNumber} of ${uploadId}`,
         );
@@ -198,11 +198,13 @@ export class MultipartOps {
     const u = await this.ctx.withObjectWrite(bucket, key, async () => {
       const u = await this.upload(b.id, key, uploadId);
       const partKeys = (await this.storedParts(u)).map((p) => partKey(uploadId, p.n));
-      const ok = await this.ctx.set.commit(() => [
-        { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
-        { op: 'del', table: 'refs', key: idKey(u.dataId) },
-        ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
-      ]);
+      const ok = await this.ctx.set.commit(
+        this.ctx.set.drives.map(() => [
+          { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
+          { op: 'del', table: 'refs', key: idKey(u.dataId) },
+          ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
+        ]),
+      );
       if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `abort of ${uploadId} reached too few drives`);
       return u;
