@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { type BitrotId, bitrotFor, NEW_OBJECT_BITROT } from './bitrot.js';
-import { decodeRange, memoryShardReader } from './erasure-decode.js';
+import { decodeRange } from './erasure-decode.js';
 import { encodeStream, MemoryShardWriter } from './erasure-encode.js';
 import { distribution, type ErasureLayout, shardFileSize } from './erasure-layout.js';
 import { ErasureReadQuorum } from './errors.js';
 import { ReedSolomon } from './reed-solomon.js';
+import { memoryShardStream } from './shard-frames.js';
 
 const BLOCK = 64 * 1024;
 
@@ -55,10 +56,10 @@ async function decode(
     size,
     start,
     end,
-    openShard: async (i) => {
+    openShard: async (i, offset, length) => {
       const s = shards[i];
       if (!s) throw new Error('missing');
-      return memoryShardReader(s);
+      return memoryShardStream(s, offset, length);
     },
     onDamage: (i) => damaged.push(i),
   }))

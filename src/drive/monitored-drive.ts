@@ -1,0 +1,308 @@
+import type {
+  CallOptions,
+  DataRef,
+  DiskInfo,
+  Drive,
+  DriveProbe,
+  MetaEntry,
+  MetaOp,
+  MountOptions,
+  ReadStreamOptions,
+  ScanOptions,
+  ShardStream,
+  ShardWriter,
+  SweepOptions,
+} from './drive.js';
+import { DriveError } from './errors.js';
+
+/** How long one drive call (one pull of a stream, one write of a shard file) may take, like MinIO's drive max_timeout. */
+export const DRIVE_DEADLINE_MS = 30_000;
+/**
+ * How long a passed identity check vouches for the drive on the read path (like MinIO's disk-id
+ * check). Commits need none: the drive checks with every commit batch.
+ */
+export const LIVENESS_TTL_MS = 1000;
+
+export interface MonitorOptions {
+  deadlineMs?: number;
+  livenessTtlMs?: number;
+}
+
+interface Pending {
+  at: number;
+  expire: () => void;
+}
+
+function isOffline(err: unknown): err is DriveError {
+  return err instanceof DriveError && err.kind === 'DriveOffline';
+}
+
+/**
+ * A Drive around any Drive that owns whether it is still online. The read path (index lookups and
+ * scans) asks the inner drive's `checkIdentity` when the last passed check is older than
+ * LIVENESS_TTL_MS; commits carry their own check. The first DriveOffline, from any call, takes the
+ * drive offline for good (its inner drive is stale: whoever owns the slot opens the disk anew when
+ * it comes back): `onOffline` is told once, and every later call fails at once with DriveOffline.
+ * Every call also gets a deadline; one that misses it fails with DriveError 'Timeout' (its work
+ * may still finish on the disk) and the drive stays in use: a slow disk is not a gone one.
+ */
+export class MonitoredDrive implements Drive {
+  /** Told once, when the drive goes offline. */
+  onOffline: ((reason: string) => void) | undefined;
+  /** The error that took the drive offline; set once, never cleared. */
+  private gone: DriveError | undefined;
+  /** When the last identity check passed (performance.now()), and the one in flight. */
+  private liveAt = 0;
+  private liveCheck: Promise<void> | undefined;
+  private readonly deadlineMs: number;
+  private readonly ttlMs: number;
+  private readonly pending = new Set<Pending>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly inner: Drive,
+    opts: MonitorOptions = {},
+  ) {
+    this.deadlineMs = opts.deadlineMs ?? DRIVE_DEADLINE_MS;
+    this.ttlMs = opts.livenessTtlMs ?? LIVENESS_TTL_MS;
+  }
+
+  get endpoint(): string {
+    return this.inner.endpoint;
+  }
+
+  /** False once the drive was found gone; it stays so. */
+  get online(): boolean {
+    return this.gone === undefined;
+  }
+
+  private offlineError(): DriveError {
+    return new DriveError('DriveOffline', (this.gone as DriveError).message);
+  }
+
+  private goOffline(err: DriveError): void {
+    if (this.gone !== undefined) return;
+    this.gone = err;
+    this.onOffline?.(err.message);
+  }
+
+  /** One timer per drive sweeps calls past their deadline (cheaper than a timer per call). */
+  private track(expire: () => void): Pending {
+    const entry = { at: performance.now() + this.deadlineMs, expire };
+    this.pending.add(entry);
+    if (!this.timer) {
+      const tick = Math.min(1000, Math.max(5, this.deadlineMs / 4));
+      this.timer = setInterval(() => this.expireLate(), tick);
+      this.timer.unref();
+    }
+    return entry;
+  }
+
+  private expireLate(): void {
+    const now = performance.now();
+    for (const p of this.pending) if (p.at <= now) p.expire();
+  }
+
+  /**
+   * Settles as `work` does, unless the deadline passes or `signal` aborts first. A DriveOffline
+   * takes the drive offline. `onLate` runs when the deadline wins (to release what `work` holds).
+   */
+  private guard<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    work: Promise<T>,
+    onLate?: () => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (err: unknown, value?: T) => {
+        if (done) return;
+        done = true;
+        this.pending.delete(entry);
+        signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve(value as T);
+        else {
+          if (isOffline(err)) this.goOffline(err);
+          reject(err);
+        }
+      };
+      const entry = this.track(() => {
+        onLate?.();
+        finish(new DriveError('Timeout', `${this.endpoint}: ${what} took longer than ${this.deadlineMs} ms`));
+      });
+      const onAbort = () => finish(signal?.reason ?? new Error('aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (v) => finish(undefined, v),
+        (e) => finish(e ?? new Error(`${what} failed`)),
+      );
+    });
+  }
+
+  /** Runs `fn` on the inner drive under the drive's rules (offline fails fast, deadline, signal). */
+  private call<T>(what: string, opts: CallOptions | undefined, fn: () => Promise<T>): Promise<T> {
+    if (this.gone !== undefined) return Promise.reject(this.offlineError());
+    const signal = opts?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let work: Promise<T>;
+    try {
+      work = fn();
+    } catch (err) {
+      work = Promise.reject(err);
+    }
+    return this.guard(what, signal, work);
+  }
+
+  /** The identity check a read waits for: none while a passed one is younger than the TTL. */
+  private freshness(): Promise<void> | undefined {
+    if (performance.now() - this.liveAt < this.ttlMs) return undefined;
+    this.liveCheck ??= this.inner.checkIdentity().then(
+      () => {
+        this.liveCheck = undefined;
+        this.liveAt = performance.now();
+      },
+      (err: unknown) => {
+        this.liveCheck = undefined;
+        throw err;
+      },
+    );
+    return this.liveCheck;
+  }
+
+  probe(opts?: CallOptions): Promise<DriveProbe> {
+    return this.call('probe', opts, () => this.inner.probe(opts));
+  }
+
+  readSysFile(name: string, opts?: CallOptions): Promise<Buffer | undefined> {
+    return this.call('readSysFile', opts, () => this.inner.readSysFile(name, opts));
+  }
+
+  writeSysFile(name: string, data: Uint8Array, opts?: CallOptions): Promise<void> {
+    return this.call('writeSysFile', opts, () => this.inner.writeSysFile(name, data, opts));
+  }
+
+  mount(opts?: MountOptions): Promise<void> {
+    return this.call('mount', opts, async () => {
+      await this.inner.mount(opts);
+      this.liveAt = performance.now();
+    });
+  }
+
+  checkIdentity(opts?: CallOptions): Promise<void> {
+    return this.call('checkIdentity', opts, async () => {
+      await this.inner.checkIdentity(opts);
+      this.liveAt = performance.now();
+    });
+  }
+
+  metaGet(table: string, key: Uint8Array, opts?: CallOptions): Promise<Buffer | undefined> {
+    return this.call('metaGet', opts, () => {
+      const check = this.freshness();
+      return check
+        ? check.then(() => this.inner.metaGet(table, key, opts))
+        : this.inner.metaGet(table, key, opts);
+    });
+  }
+
+  metaScan(table: string, scan: ScanOptions, opts?: CallOptions): Promise<MetaEntry[]> {
+    return this.call('metaScan', opts, () => {
+      const check = this.freshness();
+      return check
+        ? check.then(() => this.inner.metaScan(table, scan, opts))
+        : this.inner.metaScan(table, scan, opts);
+    });
+  }
+
+  metaCommit(ops: readonly MetaOp[], opts?: CallOptions): Promise<void> {
+    return this.call('metaCommit', opts, async () => {
+      await this.inner.metaCommit(ops, opts);
+      // The drive checked its identity alongside the transaction: reads may trust it as well.
+      this.liveAt = performance.now();
+    });
+  }
+
+  async createTempFile(tmpId: string, file: string, opts?: CallOptions): Promise<ShardWriter> {
+    const w = await this.call('createTempFile', opts, () => this.inner.createTempFile(tmpId, file, opts));
+    return {
+      write: (chunks) => this.call('write', undefined, () => w.write(chunks)),
+      finish: () => this.call('finish', undefined, () => w.finish()),
+      // Never throws, but must not hang the caller's clean-up either.
+      abort: () => this.guard('abort', undefined, w.abort()).catch(() => {}),
+    };
+  }
+
+  commitTemp(tmpId: string, ref: DataRef, opts?: CallOptions): Promise<void> {
+    return this.call('commitTemp', opts, () => this.inner.commitTemp(tmpId, ref, opts));
+  }
+
+  deleteTemp(tmpId: string, opts?: CallOptions): Promise<void> {
+    return this.call('deleteTemp', opts, () => this.inner.deleteTemp(tmpId, opts));
+  }
+
+  async readFileStream(
+    ref: DataRef,
+    file: string,
+    offset: number,
+    length: number,
+    opts?: ReadStreamOptions,
+  ): Promise<ShardStream> {
+    const stream = await this.call('readFileStream', opts, () =>
+      this.inner.readFileStream(ref, file, offset, length, opts),
+    );
+    return this.monitoredStream(stream, opts?.signal);
+  }
+
+  /** The stream with each pull under the deadline (a consumer's own pace is not timed). */
+  private monitoredStream(stream: ShardStream, signal: AbortSignal | undefined): ShardStream {
+    const it = stream[Symbol.asyncIterator]();
+    const close = () => stream.close();
+    const pull = (): Promise<IteratorResult<Buffer>> => {
+      if (this.gone !== undefined) {
+        void close();
+        return Promise.reject(this.offlineError());
+      }
+      let work: Promise<IteratorResult<Buffer>>;
+      try {
+        work = it.next();
+      } catch (err) {
+        work = Promise.reject(err);
+      }
+      return this.guard('stream read', signal, work, () => void close());
+    };
+    const iterator: AsyncIterator<Buffer> = {
+      next: pull,
+      return: async () => {
+        await close();
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator, close };
+  }
+
+  deleteDataFile(ref: DataRef, file: string, opts?: CallOptions): Promise<void> {
+    return this.call('deleteDataFile', opts, () => this.inner.deleteDataFile(ref, file, opts));
+  }
+
+  deleteData(ref: DataRef, opts?: CallOptions): Promise<void> {
+    return this.call('deleteData', opts, () => this.inner.deleteData(ref, opts));
+  }
+
+  /** No deadline: a sweep walks the whole drive. It stops when `opts.signal` aborts. */
+  sweep(opts: SweepOptions): Promise<number> {
+    if (this.gone !== undefined) return Promise.reject(this.offlineError());
+    return this.inner.sweep(opts).catch((err: unknown) => {
+      if (isOffline(err)) this.goOffline(err);
+      throw err;
+    });
+  }
+
+  diskInfo(opts?: CallOptions): Promise<DiskInfo> {
+    return this.call('diskInfo', opts, () => this.inner.diskInfo(opts));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.inner.close();
+  }
+}
