@@ -133,6 +133,63 @@ test('shard files are written in the temp area, then moved under the data id', a
   await d.close();
 });
 
+test('a range of a shard file streams in chunks of the asked size, ending where the range or the file ends', async () => {
+  const d = await mounted(join(root, 'r'));
+  const bytes = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
+  const w = await d.createTempFile('ab'.repeat(16), 'part.1');
+  await w.write([bytes]);
+  await w.finish();
+  await d.commitTemp('ab'.repeat(16), ref);
+  const chunks = async (offset: number, length: number, chunkSize: number) => {
+    const out: Buffer[] = [];
+    for await (const c of await d.readFileStream(ref, 'part.1', offset, length, { chunkSize })) out.push(c);
+    return out;
+  };
+  // Within one chunk, across chunks, and past the end of the file (a short file: fewer bytes).
+  assert.deepEqual(await chunks(10, 5, 32), [bytes.subarray(10, 15)]);
+  const across = await chunks(30, 50, 16);
+  assert.deepEqual(
+    across.map((c) => c.length),
+    [16, 16, 16, 2],
+  );
+  assert.deepEqual(Buffer.concat(across), bytes.subarray(30, 80));
+  const short = await chunks(90, 50, 8);
+  assert.deepEqual(
+    short.map((c) => c.length),
+    [8, 2],
+  );
+  assert.deepEqual(Buffer.concat(short), bytes.subarray(90));
+  assert.deepEqual(await chunks(100, 10, 8), []);
+  assert.deepEqual(await chunks(5, 0, 8), []);
+  // Stopping early releases the file; a closed stream yields nothing more.
+  const s = await d.readFileStream(ref, 'part.1', 0, 100, { chunkSize: 10 });
+  const it = s[Symbol.asyncIterator]();
+  assert.deepEqual((await it.next()).value, bytes.subarray(0, 10));
+  await s.close();
+  assert.equal((await it.next()).done, true);
+  await assert.rejects(d.readFileStream(ref, 'part.1', -1, 10), DriveError);
+  await d.close();
+});
+
+test('index tables are opened by name: absent ones read empty, a commit creates one, and it is there after a reopen', async () => {
+  const path = join(root, 't');
+  const d = await mounted(path);
+  const k = Buffer.from('k');
+  assert.equal(await d.metaGet('versions', k), undefined);
+  assert.deepEqual(await d.metaScan('versions', { start: Buffer.alloc(0), limit: 10 }), []);
+  await d.metaCommit([
+    { op: 'put', table: 'versions', key: k, value: Buffer.from('1') },
+    { op: 'put', table: 'policies', key: k, value: Buffer.from('2') },
+  ]);
+  assert.equal((await d.metaGet('versions', k))?.toString(), '1');
+  await d.close();
+  const again = await mounted(path);
+  assert.equal((await again.metaGet('versions', k))?.toString(), '1');
+  assert.equal((await again.metaGet('policies', k))?.toString(), '2');
+  assert.equal(await again.metaGet('other', k), undefined);
+  await again.close();
+});
+
 test('ids and file names that could escape the drive are refused', async () => {
   const d = await mounted(join(root, 'p'));
   await assert.rejects(d.createTempFile('../../etc', 'x'), DriveError);

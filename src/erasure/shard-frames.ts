@@ -57,7 +57,9 @@ export class FrameReader {
  * One shard's reads during a decode: block `b`'s frame lies at `b * stride`. Reads are served in
  * the order they are asked for, from one stream opened at the first block asked; a read that is
  * not the stream's next block (a parity shard first needed mid-range, or blocks asked out of
- * order while reconstructing) opens the stream anew at that block.
+ * order while reconstructing) opens the stream anew at that block. Once opening or reading fails,
+ * every later read fails the same way: the decoder gives up on the shard, and reads already
+ * queued (readahead) must not try the drive again.
  */
 export class ShardLane {
   private reader: FrameReader | undefined;
@@ -65,6 +67,7 @@ export class ShardLane {
   private nextBlock = -1;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private failed: { error: unknown } | undefined;
 
   constructor(private readonly open: (fromBlock: number) => Promise<ShardStream>) {}
 
@@ -76,17 +79,23 @@ export class ShardLane {
   }
 
   private async readNow(block: number, size: number): Promise<Buffer> {
+    if (this.failed) throw this.failed.error;
     if (this.closed) throw new Error('shard lane closed');
-    if (!this.reader || block !== this.nextBlock) {
-      const old = this.reader;
-      this.reader = undefined;
-      await old?.close();
-      this.reader = new FrameReader(await this.open(block));
-      this.nextBlock = block;
+    try {
+      if (!this.reader || block !== this.nextBlock) {
+        const old = this.reader;
+        this.reader = undefined;
+        await old?.close();
+        this.reader = new FrameReader(await this.open(block));
+        this.nextBlock = block;
+      }
+      const frame = await this.reader.take(size);
+      this.nextBlock = block + 1;
+      return frame;
+    } catch (error) {
+      this.failed = { error };
+      throw error;
     }
-    const frame = await this.reader.take(size);
-    this.nextBlock = block + 1;
-    return frame;
   }
 
   /** Closes the stream once the reads already asked for are done. */
