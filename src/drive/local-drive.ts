@@ -20,6 +20,7 @@ import { DriveError } from './errors.js';
 import type { KeyValueIndex } from './key-value-index.js';
 import { LMDB_DATA_FILE, LmdbIndex } from './lmdb-index.js';
 import { isErrno, syncDir } from './local-fs.js';
+import type { ImmediateIndexReads } from './monitored-drive.js';
 import { checkFile, ShardFiles } from './shard-files.js';
 
 /** Root entries that belong to the drive, and the one a filesystem puts at its root. */
@@ -37,7 +38,7 @@ interface Mounted {
  * `.cairn.sys/tmp` the temp area and `data/` the shard files (shard-files.ts). Constructing one
  * touches nothing on disk; `probe` and the system files work at once, the rest after `mount`.
  */
-export class LocalDrive implements Drive {
+export class LocalDrive implements Drive, ImmediateIndexReads {
   readonly endpoint: string;
   private mounted: Mounted | undefined;
   private closing: Promise<void> | undefined;
@@ -157,6 +158,11 @@ export class LocalDrive implements Drive {
     return this.use().index.get(table, key);
   }
 
+  /** metaGet, answered synchronously (see ImmediateIndexReads). */
+  metaGetNow(table: string, key: Uint8Array): Buffer | undefined {
+    return this.use().index.get(table, key);
+  }
+
   metaCommit(ops: readonly MetaOp[], _opts?: CallOptions): Promise<void> {
     try {
       return this.use().index.commit(ops);
@@ -166,6 +172,11 @@ export class LocalDrive implements Drive {
   }
 
   async metaScan(table: string, scan: ScanOptions, _opts?: CallOptions): Promise<MetaEntry[]> {
+    return this.use().index.scan(table, scan);
+  }
+
+  /** metaScan, answered synchronously (see ImmediateIndexReads). */
+  metaScanNow(table: string, scan: ScanOptions): MetaEntry[] {
     return this.use().index.scan(table, scan);
   }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Drive, ShardStream } from './drive.js';
+import type { Drive, ReadStreamOptions, ShardStream } from './drive.js';
 import { DriveError } from './errors.js';
 import { LocalDrive } from './local-drive.js';
 import { MonitoredDrive } from './monitored-drive.js';
@@ -75,30 +75,43 @@ test('a call that outlives its deadline fails with Timeout, and the drive stays 
   await d.close();
 });
 
-test('a stream pull that outlives its deadline fails with Timeout and closes the stream', async () => {
+test('a stream pull that outlives its deadline aborts the stream with Timeout and closes it', async () => {
   const { slow, d } = await slowDrive(100);
   const ref = { bucketId: '0123456789abcdef', dataId: 'ab'.repeat(16) };
   const w = await d.createTempFile('cd'.repeat(16), 'part.1');
   await w.write([Buffer.alloc(64, 1)]);
   await w.finish();
   await d.commitTemp('cd'.repeat(16), ref);
-  // The same disk, hanging once a stream is open: its reads never return (until closed).
+  // The same disk, hanging once a stream is open: a read answers only the signal it was opened
+  // with (as a remote drive's request does when cancelled).
   let closed = false;
-  const busy = setInterval(() => {}, 1000);
-  const hung: ShardStream = {
-    [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Buffer>>(() => {}) }),
-    close: async () => {
-      closed = true;
-      clearInterval(busy);
-    },
+  const hungStream = (signal: AbortSignal | undefined): ShardStream => {
+    const busy = setInterval(() => {}, 1000);
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          new Promise<IteratorResult<Buffer>>((_, reject) =>
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          ),
+      }),
+      close: async () => {
+        closed = true;
+        clearInterval(busy);
+      },
+    };
   };
   const hangs = new Proxy(slow.asDrive(), {
     get: (target, prop, receiver) =>
-      prop === 'readFileStream' ? async () => hung : Reflect.get(target, prop, receiver),
+      prop === 'readFileStream'
+        ? async (...args: unknown[]) => hungStream((args[4] as ReadStreamOptions | undefined)?.signal)
+        : Reflect.get(target, prop, receiver),
   });
   const held = new MonitoredDrive(hangs, { deadlineMs: 100 });
   const stream = await held.readFileStream(ref, 'part.1', 0, 64);
+  const started = performance.now();
   await assert.rejects(stream[Symbol.asyncIterator]().next(), isKind('Timeout'));
+  const took = performance.now() - started;
+  assert.ok(took >= 100 && took < 1000, `timed out after ${took} ms`);
   assert.equal(closed, true);
   assert.equal(held.online, true);
   // A disk that answers streams the range in the chunks asked for.
@@ -152,21 +165,28 @@ test('a drive found gone goes offline once: one report for many failing calls, t
   await d.close();
 });
 
-test('reads check the drive is still there at most once per liveness interval; commits vouch for it', async () => {
-  const path = join(root, `d${n++}`);
-  const local = new LocalDrive(path);
-  await local.mount({ createRoot: true });
-  const slow = new SlowDrive(local);
-  const d = new MonitoredDrive(slow.asDrive(), { livenessTtlMs: 200 });
-  await d.mount();
-  await Promise.all([1, 2, 3].map(() => d.metaGet('t', Buffer.from('a'))));
-  assert.equal(slow.calls.get('checkIdentity') ?? 0, 0, 'a fresh mount vouches for the drive');
-  await new Promise((r) => setTimeout(r, 250));
-  await Promise.all([1, 2, 3].map(() => d.metaGet('t', Buffer.from('a'))));
-  assert.equal(slow.calls.get('checkIdentity'), 1, 'concurrent reads share one check');
-  await new Promise((r) => setTimeout(r, 250));
-  await d.metaCommit(put('a'));
-  await d.metaGet('t', Buffer.from('a'));
-  assert.equal(slow.calls.get('checkIdentity'), 1, 'a commit checked the drive, so the read need not');
-  await d.close();
-});
+for (const immediate of [false, true]) {
+  test(`reads check the drive is still there at most once per liveness interval; commits vouch for it${immediate ? ' (synchronous index reads)' : ''}`, async () => {
+    const path = join(root, `d${n++}`);
+    const local = new LocalDrive(path);
+    await local.mount({ createRoot: true });
+    const slow = new SlowDrive(local);
+    const d = new MonitoredDrive(slow.asDrive(), {
+      livenessTtlMs: 200,
+      ...(immediate ? { immediate: local } : {}),
+    });
+    await d.mount();
+    await Promise.all([1, 2, 3].map(() => d.metaGet('t', Buffer.from('a'))));
+    assert.equal(slow.calls.get('checkIdentity') ?? 0, 0, 'a fresh mount vouches for the drive');
+    await new Promise((r) => setTimeout(r, 250));
+    await Promise.all([1, 2, 3].map(() => d.metaGet('t', Buffer.from('a'))));
+    assert.equal(slow.calls.get('checkIdentity'), 1, 'concurrent reads share one check');
+    await new Promise((r) => setTimeout(r, 250));
+    await d.metaCommit(put('a'));
+    assert.equal((await d.metaGet('t', Buffer.from('a')))?.toString(), 'v');
+    assert.equal(slow.calls.get('checkIdentity'), 1, 'a commit checked the drive, so the read need not');
+    // Reads the drive answers synchronously skip the inner async call, but not the check.
+    assert.equal((slow.calls.get('metaGet') ?? 0) > 0, !immediate);
+    await d.close();
+  });
+}

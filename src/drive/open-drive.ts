@@ -3,7 +3,7 @@ import { StorageConfigError, UnsupportedDriveEndpoint } from './errors.js';
 import { LocalDrive } from './local-drive.js';
 import { MonitoredDrive, type MonitorOptions } from './monitored-drive.js';
 
-export type OpenDriveOptions = MonitorOptions;
+export type OpenDriveOptions = Omit<MonitorOptions, 'immediate'>;
 
 /**
  * The drive at `endpoint`, ready to probe and mount, under liveness monitoring (monitored-drive.ts).
@@ -14,5 +14,6 @@ export type OpenDriveOptions = MonitorOptions;
 export function openDrive(endpoint: string, opts: OpenDriveOptions = {}): MonitoredDrive {
   if (/^https?:\/\//i.test(endpoint)) throw new UnsupportedDriveEndpoint(endpoint);
   if (!isAbsolute(endpoint)) throw new StorageConfigError(`drive ${endpoint}: path must be absolute`);
-  return new MonitoredDrive(new LocalDrive(endpoint), opts);
+  const local = new LocalDrive(endpoint);
+  return new MonitoredDrive(local, { ...opts, immediate: local });
 }

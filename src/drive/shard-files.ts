@@ -205,12 +205,15 @@ export class ShardFiles {
 }
 
 /**
- * A byte range of an open file, read one chunk per pull: each `next()` reads up to `chunkSize`
- * bytes into a fresh buffer (callers keep the chunks they are given), so memory is what the
- * consumer holds, and nothing is read that it does not ask for.
+ * A byte range of an open file, read one chunk per pull: each `next()` reserves the next
+ * `chunkSize` bytes at once and reads them into a fresh buffer (callers keep the chunks they are
+ * given), so pulls issued together read concurrently and still come back in order. Memory is what
+ * the consumer asked for; nothing is read that it did not ask for.
  */
 class FileRangeStream implements ShardStream, AsyncIterator<Buffer> {
   private closing: Promise<void> | undefined;
+  /** Set once a read came back short: the file ends there. */
+  private ended = false;
 
   constructor(
     private readonly fh: FileHandle,
@@ -224,21 +227,25 @@ class FileRangeStream implements ShardStream, AsyncIterator<Buffer> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<Buffer>> {
-    if (this.closing || this.left === 0) {
-      await this.close();
-      return { done: true, value: undefined };
-    }
+  next(): Promise<IteratorResult<Buffer>> {
+    if (this.closing || this.ended || this.left === 0) return this.finish();
     if (this.signal?.aborted) {
-      await this.close();
-      throw this.signal.reason;
+      const reason: unknown = this.signal.reason;
+      return this.close().then(() => Promise.reject(reason));
     }
     const want = Math.min(this.chunkSize, this.left);
+    const at = this.position;
+    this.position += want;
+    this.left -= want;
+    return this.readChunk(at, want);
+  }
+
+  private async readChunk(at: number, want: number): Promise<IteratorResult<Buffer>> {
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
     try {
       while (got < want) {
-        const { bytesRead } = await this.fh.read(buf, got, want - got, this.position + got);
+        const { bytesRead } = await this.fh.read(buf, got, want - got, at + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }
@@ -246,21 +253,21 @@ class FileRangeStream implements ShardStream, AsyncIterator<Buffer> {
       await this.close();
       throw err;
     }
-    this.position += got;
-    this.left = got < want ? 0 : this.left - got; // a short read: the file ended
-    if (got === 0) {
-      await this.close();
-      return { done: true, value: undefined };
-    }
+    if (got < want) this.ended = true; // a short read: the file ends here
+    if (got === 0) return this.finish();
     return { done: false, value: got === want ? buf : buf.subarray(0, got) };
   }
 
-  async return(): Promise<IteratorResult<Buffer>> {
+  private async finish(): Promise<IteratorResult<Buffer>> {
     await this.close();
     return { done: true, value: undefined };
   }
 
-  /** Node's FileHandle.close waits for a read in flight before closing. */
+  return(): Promise<IteratorResult<Buffer>> {
+    return this.finish();
+  }
+
+  /** Node's FileHandle.close waits for reads in flight before closing. */
   close(): Promise<void> {
     this.closing ??= this.fh.close().catch(() => {});
     return this.closing;
