@@ -9,10 +9,10 @@ const COMPACT_AT = 4096;
 
 /**
  * Calls in flight on one drive, each with the same deadline, so start order is expiry order: a
- * plain array, oldest first, swept by one timer. Cheaper than a timer per call, and than a Set:
- * measured on 16 MiB GETs (one tracked call per 1 MiB frame), tracking every call in a Set cost
- * 40–60 % more CPU per GET (many more mark-compact collections, each freeing the read buffers
- * later); entries whose references are dropped when the call ends cost nothing measurable.
+ * plain array, oldest first, swept by one timer. Cheaper than a timer per call (about 0.4 µs
+ * each here) and than a Set: with one tracked call per 1 MiB frame of a 16 MiB GET, a Set of
+ * entries cost 40–60 % more CPU per GET (many more mark-compact collections, and more page faults
+ * as read buffers were freed later). A finished call's entry drops its references at once.
  */
 export class DeadlineQueue {
   private entries: Entry[] = [];

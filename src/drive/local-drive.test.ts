@@ -168,6 +168,23 @@ test('a range of a shard file streams in chunks of the asked size, ending where 
   await s.close();
   assert.equal((await it.next()).done, true);
   await assert.rejects(d.readFileStream(ref, 'part.1', -1, 10), DriveError);
+  // Pulls asked for together are read together and come back in order.
+  const together = (await d.readFileStream(ref, 'part.1', 20, 30, { chunkSize: 10 }))[Symbol.asyncIterator]();
+  const got = await Promise.all([together.next(), together.next(), together.next(), together.next()]);
+  assert.deepEqual(
+    got.map((r) => (r.done ? 'done' : r.value.toString('hex'))),
+    [bytes.subarray(20, 30), bytes.subarray(30, 40), bytes.subarray(40, 50)]
+      .map((b) => b.toString('hex'))
+      .concat('done'),
+  );
+  // Once its signal aborts, a stream's pulls fail with the reason.
+  const ac = new AbortController();
+  const aborted = (await d.readFileStream(ref, 'part.1', 0, 100, { chunkSize: 10, signal: ac.signal }))[
+    Symbol.asyncIterator
+  ]();
+  assert.deepEqual((await aborted.next()).value, bytes.subarray(0, 10));
+  ac.abort(new Error('deadline'));
+  await assert.rejects(aborted.next(), /deadline/);
   await d.close();
 });
 

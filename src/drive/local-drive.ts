@@ -6,6 +6,7 @@ import {
   type DiskInfo,
   type Drive,
   type DriveProbe,
+  type ImmediateIndexReads,
   type MetaEntry,
   type MetaOp,
   type MountOptions,
@@ -20,7 +21,6 @@ import { DriveError } from './errors.js';
 import type { KeyValueIndex } from './key-value-index.js';
 import { LMDB_DATA_FILE, LmdbIndex } from './lmdb-index.js';
 import { isErrno, syncDir } from './local-fs.js';
-import type { ImmediateIndexReads } from './monitored-drive.js';
 import { checkFile, ShardFiles } from './shard-files.js';
 
 /** Root entries that belong to the drive, and the one a filesystem puts at its root. */

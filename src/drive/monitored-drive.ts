@@ -5,6 +5,7 @@ import type {
   DiskInfo,
   Drive,
   DriveProbe,
+  ImmediateIndexReads,
   MetaEntry,
   MetaOp,
   MountOptions,
@@ -25,16 +26,6 @@ export const DRIVE_DEADLINE_MS = 30_000;
  */
 export const LIVENESS_TTL_MS = 1000;
 
-/**
- * Index reads a drive answers synchronously (a local, memory-mapped index): a deadline cannot cut
- * them short, so they are made directly, without the promise and timer bookkeeping of a call
- * that waits (which cost a 4 KiB GET on 4 drives about a fifth of its CPU).
- */
-export interface ImmediateIndexReads {
-  metaGetNow(table: string, key: Uint8Array): Buffer | undefined;
-  metaScanNow(table: string, scan: ScanOptions): MetaEntry[];
-}
-
 export interface MonitorOptions {
   deadlineMs?: number;
   livenessTtlMs?: number;
@@ -53,7 +44,9 @@ function isOffline(err: unknown): err is DriveError {
  * drive offline for good (its inner drive is stale: whoever owns the slot opens the disk anew when
  * it comes back): `onOffline` is told once, and every later call fails at once with DriveOffline.
  * Every call also gets a deadline; one that misses it fails with DriveError 'Timeout' (its work
- * may still finish on the disk) and the drive stays in use: a slow disk is not a gone one.
+ * may still finish on the disk) and the drive stays in use: a slow disk is not a gone one. A
+ * stream is timed per pull but watched as a whole (monitored-stream.ts); index reads the inner
+ * drive answers synchronously (`immediate`) have none.
  */
 export class MonitoredDrive implements Drive {
   /** Told once, when the drive goes offline. */
