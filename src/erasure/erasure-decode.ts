@@ -1,9 +1,10 @@
-import type { ShardReader } from '../drive/drive.js';
+import type { ShardStream } from '../drive/drive.js';
 import { bitrotFor, verifyShardBlock } from './bitrot.js';
 import type { ErasureLayout } from './erasure-layout.js';
 import { ErasureReadQuorum } from './errors.js';
 import type { ReedSolomon } from './reed-solomon.js';
 import { shardSizeFor } from './reed-solomon.js';
+import { ShardLane } from './shard-frames.js';
 
 export interface DecodeOptions {
   layout: ErasureLayout;
@@ -13,8 +14,11 @@ export interface DecodeOptions {
   /** First and last byte to return, inclusive, within the part. */
   start: number;
   end: number;
-  /** Opens the shard with this index (0..data+parity-1); rejects when it is unavailable. */
-  openShard: (shardIndex: number) => Promise<ShardReader>;
+  /**
+   * Streams bytes `offset..offset+length-1` of the shard with this index (0..data+parity-1), whose
+   * frames (bitrot digest + shard block) are `chunkSize` bytes apart; rejects when it is unavailable.
+   */
+  openShard: (shardIndex: number, offset: number, length: number, chunkSize: number) => Promise<ShardStream>;
   /** Told once per shard found missing, short or corrupt (to queue healing). */
   onDamage?: (shardIndex: number, reason: string) => void;
 }
@@ -25,8 +29,9 @@ const READAHEAD = 2;
 /**
  * Yields the bytes `start..end` of an erasure-coded part, block by block. Reads only the data shards
  * that cover the range, verifies every shard block's bitrot hash, and on a missing, short or corrupt
- * shard reads further shards (parity included) and reconstructs. The next READAHEAD blocks are read
- * and verified while the consumer takes this one. Memory: about READAHEAD + 1 blocks.
+ * shard reads further shards (parity included) and reconstructs. Each shard is read as one stream
+ * over the blocks of the range (see ShardLane), one frame per block. The next READAHEAD blocks are
+ * read and verified while the consumer takes this one. Memory: about READAHEAD + 1 blocks.
  */
 export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> {
   const { layout, codec } = opts;
@@ -34,9 +39,22 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
   const total = k + layout.parity;
   const bitrot = bitrotFor(layout.bitrot);
   const stride = bitrot.size + shardSizeFor(layout.blockSize, k);
-  const readers = new Map<number, Promise<ShardReader>>();
+  const lanes = new Map<number, ShardLane>();
   const bad = new Set<number>();
   let stopped = false;
+  const firstBlock = Math.floor(opts.start / layout.blockSize);
+  const lastBlock = Math.floor(opts.end / layout.blockSize);
+  const lastLen = Math.min(layout.blockSize, opts.size - lastBlock * layout.blockSize);
+  /** Where the range's frames end in every shard file. */
+  const rangeEnd = lastBlock * stride + bitrot.size + shardSizeFor(lastLen, k);
+  const lane = (i: number): ShardLane => {
+    let l = lanes.get(i);
+    if (!l) {
+      l = new ShardLane((from) => opts.openShard(i, from * stride, rangeEnd - from * stride, stride));
+      lanes.set(i, l);
+    }
+    return l;
+  };
 
   const markBad = (i: number, reason: string) => {
     if (bad.has(i) || stopped) return;
@@ -47,12 +65,7 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
   const readShard = async (i: number, block: number, s: number): Promise<Buffer | undefined> => {
     if (bad.has(i)) return undefined;
     try {
-      let r = readers.get(i);
-      if (!r) {
-        r = opts.openShard(i);
-        readers.set(i, r);
-      }
-      const buf = await (await r).read(block * stride, bitrot.size + s);
+      const buf = await lane(i).read(block, bitrot.size + s);
       if (buf.length < bitrot.size + s) {
         markBad(i, 'short shard file');
         return undefined;
@@ -128,8 +141,7 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
   const ahead: Promise<Buffer[]>[] = [];
   try {
     if (opts.end < opts.start) return;
-    let next = Math.floor(opts.start / layout.blockSize);
-    const lastBlock = Math.floor(opts.end / layout.blockSize);
+    let next = firstBlock;
     const readAhead = () => {
       while (next <= lastBlock && ahead.length <= READAHEAD) {
         const p = decodeBlock(next++);
@@ -144,23 +156,13 @@ export async function* decodeRange(opts: DecodeOptions): AsyncGenerator<Buffer> 
       for (const slice of slices) yield slice;
     }
   } finally {
-    // A consumer that stops early leaves reads in flight: close the files once they settle, and do
-    // not report the failures that closing causes as damage.
+    // A consumer that stops early leaves reads in flight: close the streams once they settle, and
+    // do not report the failures that closing causes as damage.
     stopped = true;
     const closeAll = () => {
-      for (const r of readers.values()) r.then((x) => x.close()).catch(() => {});
+      for (const l of lanes.values()) l.close().catch(() => {});
     };
     if (ahead.length === 0) closeAll();
     else void Promise.allSettled(ahead).then(closeAll);
   }
-}
-
-/** A ShardReader over bytes held in memory (an inline shard from a metadata record). */
-export function memoryShardReader(bytes: Buffer): ShardReader {
-  return {
-    async read(position, length) {
-      return bytes.subarray(position, position + length);
-    },
-    async close() {},
-  };
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { DataRef, Drive, MetaOp, MetaTable, ShardReader, ShardWriter } from '../drive/drive.js';
+import type { DataRef, Drive, MetaOp, ShardStream, ShardWriter } from '../drive/drive.js';
 import { DriveError } from '../drive/errors.js';
+import type { MonitoredDrive } from '../drive/monitored-drive.js';
 import type { HashPool } from '../util/hash-pool.js';
 import { bitrotFor, NEW_OBJECT_BITROT, verifyShardBlock } from './bitrot.js';
-import { decodeRange, memoryShardReader } from './erasure-decode.js';
+import { decodeRange } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from './errors.js';
 import type { ObjectRecord, PartRecord } from './metadata-record.js';
 import { ReedSolomon, RS_CODEC_ID, shardSizeFor } from './reed-solomon.js';
+import { FrameReader, memoryShardStream } from './shard-frames.js';
 
 /** 32 hex characters from a v4 UUID (122 random bits; randomUUID draws from a cached entropy pool). */
 export function randomId(): string {
@@ -39,6 +41,13 @@ export interface WrittenData {
   inline?: (Buffer | undefined)[];
 }
 
+export interface ErasureSetOptions {
+  /** Hashes the shard blocks of writes off the event loop, in place. */
+  pool?: HashPool;
+  /** Index table holding inline objects' shards, keyed by data id (the object layer's schema). */
+  inlineTable: string;
+}
+
 /**
  * One erasure set: the drives of the set, the codecs, and the quorum rules. Everything here speaks
  * in records, shards and data ids, never in S3 semantics.
@@ -47,13 +56,21 @@ export class ErasureSet {
   private readonly codecs = new Map<string, ReedSolomon>();
   /** Told once when a drive is taken offline (to log it). */
   onDriveOffline: ((index: number, endpoint: string, reason: string) => void) | undefined;
+  readonly pool: HashPool | undefined;
+  private readonly inlineTable: string;
 
-  /** `pool` hashes the shard blocks of writes off the event loop, in place. */
+  /** `drives`: one per slot, mounted; undefined for a slot whose drive is offline. */
   constructor(
-    readonly drives: (Drive | undefined)[],
+    readonly drives: (MonitoredDrive | undefined)[],
     readonly parity: number,
-    readonly pool?: HashPool,
-  ) {}
+    opts: ErasureSetOptions,
+  ) {
+    this.pool = opts.pool;
+    this.inlineTable = opts.inlineTable;
+    drives.forEach((d, i) => {
+      if (d) this.watch(i, d);
+    });
+  }
 
   get size(): number {
     return this.drives.length;
@@ -86,24 +103,24 @@ export class ErasureSet {
   }
 
   /**
-   * Takes drive `index` out of the set when `err` says it is offline (its slot becomes undefined,
-   * as for a drive that was unusable at start), so reads, listings and quorum counts skip it until
-   * restart. Returns `err`, for rethrowing.
+   * When drive `index` goes offline (its monitor says so, once), its slot becomes undefined, as
+   * for a drive that was unusable at start, so reads, listings and quorum counts skip it until it
+   * is put back.
    */
-  noteError(index: number, err: unknown): unknown {
-    if (!(err instanceof DriveError) || err.kind !== 'DriveOffline') return err;
-    const drive = this.drives[index];
-    if (!drive) return err;
-    this.drives[index] = undefined;
-    this.onDriveOffline?.(index, drive.endpoint, err.message);
-    // Release its (stale) index; everything it is still asked fails fast with DriveOffline.
-    drive.close().catch(() => {});
-    return err;
+  private watch(index: number, drive: MonitoredDrive): void {
+    drive.onOffline = (reason) => {
+      if (this.drives[index] !== drive) return;
+      this.drives[index] = undefined;
+      this.onDriveOffline?.(index, drive.endpoint, reason);
+      // Release its (stale) index; everything it is still asked fails fast with DriveOffline.
+      drive.close().catch(() => {});
+    };
   }
 
   /** Puts drive `index` back into the set (a drive that came back, opened anew). */
-  putBack(index: number, drive: Drive): void {
+  putBack(index: number, drive: MonitoredDrive): void {
     this.drives[index] = drive;
+    this.watch(index, drive);
   }
 
   /** Runs `fn` on every drive in parallel, collecting each drive's value or error. */
@@ -115,13 +132,13 @@ export class ErasureSet {
         try {
           return { ok: true as const, value: await fn(drive, i) };
         } catch (error) {
-          return { ok: false as const, error: this.noteError(i, error) };
+          return { ok: false as const, error };
         }
       }),
     );
   }
 
-  readAll(table: MetaTable, key: Uint8Array): Promise<PerDrive<Buffer | undefined>> {
+  readAll(table: string, key: Uint8Array): Promise<PerDrive<Buffer | undefined>> {
     return this.each((d) => d.metaGet(table, key));
   }
 
@@ -231,20 +248,10 @@ export class ErasureSet {
     layout.dist.forEach((shard, drive) => {
       shardToDrive[shard] = drive;
     });
-    const openShard = async (shard: number): Promise<ShardReader> => {
+    const ref = { bucketId, dataId: rec.dataId };
+    const openShard = (shard: number, offset: number, length: number, chunkSize: number) => {
       const index = shardToDrive[shard] as number;
-      const drive = this.drives[index];
-      if (!drive) throw new DriveError('DriveOffline', `drive ${index} is offline`);
-      try {
-        if (rec.inline) {
-          const bytes = await drive.metaGet('inline', Buffer.from(rec.dataId));
-          if (!bytes) throw new DriveError('FileNotFound', `${drive.endpoint}: inline shard missing`);
-          return memoryShardReader(bytes);
-        }
-        return await drive.openDataFile({ bucketId, dataId: rec.dataId }, part.file);
-      } catch (err) {
-        throw this.noteError(index, err);
-      }
+      return this.openShard(index, rec, ref, part.file, offset, length, chunkSize);
     };
     return decodeRange({
       layout,
@@ -256,37 +263,56 @@ export class ErasureSet {
       onDamage: (shard, reason) => onDamage?.(shardToDrive[shard] as number, reason),
     });
   }
+
+  /**
+   * Bytes `offset..offset+length-1` of one shard of a version on drive `index`: from its shard file,
+   * or from the index for an inline version (its whole shard stream is one value).
+   */
+  async openShard(
+    index: number,
+    rec: ObjectRecord,
+    ref: DataRef,
+    file: string,
+    offset: number,
+    length: number,
+    chunkSize: number,
+  ): Promise<ShardStream> {
+    const drive = this.drives[index];
+    if (!drive) throw new DriveError('DriveOffline', `drive ${index} is offline`);
+    if (!rec.inline) return drive.readFileStream(ref, file, offset, length, { chunkSize });
+    const bytes = await drive.metaGet(this.inlineTable, Buffer.from(rec.dataId));
+    if (!bytes) throw new DriveError('FileNotFound', `${drive.endpoint}: inline shard missing`);
+    return memoryShardStream(bytes, offset, length);
+  }
 }
 
-/** Reads every shard block of `rec` on one drive and checks its length and bitrot hash. */
+/**
+ * Reads every shard block of `rec` on one drive, one stream per part, and checks its length and
+ * bitrot hash.
+ */
 export async function verifyShards(set: ErasureSet, bucketId: string, rec: ObjectRecord, drive: number) {
-  const d = set.drives[drive];
-  if (!d) return false;
+  if (!set.drives[drive]) return false;
   if (rec.size === 0) return true;
   const k = rec.layout.data;
   const bitrot = bitrotFor(rec.layout.bitrot);
-  const stride = bitrot.size + shardSizeFor(rec.layout.blockSize, k);
+  const { blockSize } = rec.layout;
+  const stride = bitrot.size + shardSizeFor(blockSize, k);
+  const ref = { bucketId, dataId: rec.dataId };
   try {
     for (const part of rec.parts) {
-      let reader: ShardReader;
-      if (rec.inline) {
-        const bytes = await d.metaGet('inline', Buffer.from(rec.dataId));
-        if (!bytes) return false;
-        reader = memoryShardReader(bytes);
-      } else {
-        reader = await d.openDataFile({ bucketId, dataId: rec.dataId }, part.file);
-      }
+      const blocks = Math.ceil(part.size / blockSize);
+      const lastFrame = bitrot.size + shardSizeFor(part.size - (blocks - 1) * blockSize, k);
+      // An empty part reads nothing, but its shard file must still be there.
+      const length = blocks === 0 ? 0 : (blocks - 1) * stride + lastFrame;
+      const frames = new FrameReader(await set.openShard(drive, rec, ref, part.file, 0, length, stride));
       try {
-        const blocks = Math.ceil(part.size / rec.layout.blockSize);
         for (let b = 0; b < blocks; b++) {
-          const len = Math.min(rec.layout.blockSize, part.size - b * rec.layout.blockSize);
-          const s = shardSizeFor(len, k);
-          const buf = await reader.read(b * stride, bitrot.size + s);
-          if (buf.length < bitrot.size + s) return false;
-          if (!verifyShardBlock(bitrot, buf)) return false;
+          const size = b === blocks - 1 ? lastFrame : stride;
+          const frame = await frames.take(size);
+          if (frame.length < size || !verifyShardBlock(bitrot, frame)) return false;
         }
       } finally {
-        await reader.close();
+        await frames.close();
       }
     }
     return true;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { drivePaths, tempRoot } from '../../test/helpers/object-layer-support.js';
-import { StorageConfigError } from '../drive/errors.js';
-import { openSetDrives } from './format.js';
+import { StorageConfigError, UnsupportedDriveEndpoint } from '../drive/errors.js';
+import { openSetDrives, reopenDrive } from './format.js';
 
 const tmp = await tempRoot();
 after(() => tmp.cleanup());
@@ -167,4 +167,54 @@ test('a new set is formatted only when write quorum of its drives is usable', as
     openAndClose(fresh),
     configError(/only 2 of 4 drives are usable, 3 are needed to format/),
   );
+});
+
+test('a remote drive endpoint is refused at start-up with UnsupportedDriveEndpoint', async () => {
+  const drives = drivePaths(join(tmp.root, `s${n++}`), 3);
+  await assert.rejects(
+    openSetDrives([drives[0] as string, 'http://node2:9000/mnt/disk1', drives[2] as string]),
+    (err: unknown) =>
+      err instanceof UnsupportedDriveEndpoint && /http:\/\/node2:9000\/mnt\/disk1/.test(err.message),
+  );
+  // Nothing was created for the local drives either.
+  await assert.rejects(readFile(join(drives[0] as string, '.cairn.sys', 'format.json')), { code: 'ENOENT' });
+});
+
+test("a drive is taken back only when it is its slot's drive or an empty replacement; a missing path is never created", async () => {
+  const { drives, set } = await formatted(4);
+  const slot = drives[1] as string;
+  const before = JSON.parse(await readFile(join(slot, '.cairn.sys', 'format.json'), 'utf8'));
+
+  // The same drive back at its path.
+  const same = await reopenDrive(slot, set.format, 1);
+  assert.equal(same?.fresh, false);
+  assert.equal(same?.drive.endpoint, slot);
+  await same?.drive.close();
+  // Not this slot's drive (another slot's, or another deployment's): left out.
+  assert.equal(await reopenDrive(slot, set.format, 2), undefined);
+  const other = await formatted(4);
+  assert.equal(await reopenDrive(other.drives[1] as string, set.format, 1), undefined);
+
+  // Unplugged: the path is missing, and stays missing.
+  await rm(slot, { recursive: true });
+  assert.equal(await reopenDrive(slot, set.format, 1), undefined);
+  await assert.rejects(stat(slot), { code: 'ENOENT' });
+  // A dead disk (a file where the directory was) or a non-empty foreign directory: left out.
+  await killDrive(slot);
+  assert.equal(await reopenDrive(slot, set.format, 1), undefined);
+  await rm(slot);
+  await mkdir(slot);
+  await writeFile(join(slot, 'precious.txt'), 'keep me');
+  assert.equal(await reopenDrive(slot, set.format, 1), undefined);
+  assert.deepEqual(await readdir(slot), ['precious.txt']);
+
+  // An empty replacement is formatted with the slot's identity.
+  await rm(join(slot, 'precious.txt'));
+  const fresh = await reopenDrive(slot, set.format, 1);
+  assert.equal(fresh?.fresh, true);
+  await fresh?.drive.close();
+  const after = JSON.parse(await readFile(join(slot, '.cairn.sys', 'format.json'), 'utf8'));
+  assert.equal(after.uuid, before.uuid);
+  assert.equal(after.index, 1);
+  assert.equal(after.deploymentId, before.deploymentId);
 });

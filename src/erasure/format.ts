@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { type Drive, type DriveProbe, SYS_DIR } from '../drive/drive.js';
 import { StorageConfigError } from '../drive/errors.js';
-import { LocalDrive, SYS_DIR } from '../drive/local-drive.js';
+import type { MonitoredDrive } from '../drive/monitored-drive.js';
+import { openDrive } from '../drive/open-drive.js';
 import { defaultParity, writeQuorum } from './erasure-layout.js';
 import { MAX_PARITY_SHARDS } from './reed-solomon.js';
 
@@ -25,8 +26,8 @@ export interface FormatFile {
 export type SetFormat = Omit<FormatFile, 'index' | 'uuid'>;
 
 export interface OpenedSet {
-  /** One per drive path; undefined for an offline drive. */
-  drives: (LocalDrive | undefined)[];
+  /** One per drive path, mounted; undefined for an offline drive. */
+  drives: (MonitoredDrive | undefined)[];
   format: SetFormat;
   /** Drives found fresh (missing or empty) and formatted with their expected identity. */
   fresh: number[];
@@ -53,47 +54,45 @@ export function validateParity(parity: number, drives: number): void {
  */
 type DriveState =
   | { kind: 'formatted'; format: FormatFile }
-  | { kind: 'fresh' }
+  | { kind: 'fresh'; missing: boolean }
   | { kind: 'offline'; reason: string };
 
 function errText(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
-async function inspect(path: string): Promise<DriveState> {
-  let entries: string[];
+/** What is on `drive`, through the Drive itself (a remote drive answers the same questions). */
+async function inspect(drive: Drive): Promise<DriveState> {
+  let probe: DriveProbe;
   try {
-    entries = await readdir(path);
+    probe = await drive.probe();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'fresh' };
     return { kind: 'offline', reason: `cannot read directory: ${errText(err)}` };
   }
-  if (entries.includes(SYS_DIR)) {
-    let raw: Buffer | undefined;
+  if (probe.kind === 'missing') return { kind: 'fresh', missing: true };
+  if (probe.kind === 'unreadable')
+    return { kind: 'offline', reason: `cannot read directory: ${probe.reason}` };
+  let raw: Buffer | undefined;
+  try {
+    raw = await drive.readSysFile(FORMAT_FILE);
+  } catch (err) {
+    return { kind: 'offline', reason: `cannot read ${SYS_DIR}/${FORMAT_FILE}: ${errText(err)}` };
+  }
+  if (raw) {
     try {
-      raw = await readFile(resolve(path, SYS_DIR, FORMAT_FILE));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        return { kind: 'offline', reason: `cannot read ${SYS_DIR}/${FORMAT_FILE}: ${errText(err)}` };
-      raw = undefined;
-    }
-    if (raw) {
-      try {
-        const f = JSON.parse(raw.toString('utf8')) as FormatFile;
-        if (f.version !== 1 || !Array.isArray(f.drives) || typeof f.uuid !== 'string')
-          throw new Error('bad shape');
-        return { kind: 'formatted', format: f };
-      } catch {
-        return { kind: 'offline', reason: `${SYS_DIR}/${FORMAT_FILE} is corrupt` };
-      }
+      const f = JSON.parse(raw.toString('utf8')) as FormatFile;
+      if (f.version !== 1 || !Array.isArray(f.drives) || typeof f.uuid !== 'string')
+        throw new Error('bad shape');
+      return { kind: 'formatted', format: f };
+    } catch {
+      return { kind: 'offline', reason: `${SYS_DIR}/${FORMAT_FILE} is corrupt` };
     }
   }
-  const other = entries.filter((e) => e !== SYS_DIR && e !== 'lost+found' && e !== 'data');
-  if (other.length > 0)
+  if (probe.foreign.length > 0)
     throw new StorageConfigError(
-      `drive ${path} is not empty and holds no ${SYS_DIR}/${FORMAT_FILE}; refusing to use it`,
+      `drive ${drive.endpoint} is not empty and holds no ${SYS_DIR}/${FORMAT_FILE}; refusing to use it`,
     );
-  return { kind: 'fresh' };
+  return { kind: 'fresh', missing: false };
 }
 
 /**
@@ -107,16 +106,29 @@ async function inspect(path: string): Promise<DriveState> {
 export async function openSetDrives(paths: string[], parity?: number): Promise<OpenedSet> {
   if (paths.length < 1 || paths.length > 16)
     throw new StorageConfigError(`an erasure set has 1 to 16 drives, got ${paths.length}`);
+  // Throws for an endpoint that is not a drive; opening a handle touches nothing yet.
+  const handles = paths.map((p) => openDrive(p));
   const seen = new Set<string>();
   for (const p of paths) {
-    if (!isAbsolute(p)) throw new StorageConfigError(`drive ${p}: path must be absolute`);
     const r = resolve(p);
     if (seen.has(r)) throw new StorageConfigError(`drive ${p} is listed twice`);
     seen.add(r);
   }
   if (parity !== undefined) validateParity(parity, paths.length);
+  try {
+    return await openHandles(paths, handles, parity);
+  } catch (err) {
+    await Promise.all(handles.map((d) => d.close().catch(() => {})));
+    throw err;
+  }
+}
 
-  const states = await Promise.all(paths.map(inspect));
+async function openHandles(
+  paths: string[],
+  handles: MonitoredDrive[],
+  parity: number | undefined,
+): Promise<OpenedSet> {
+  const states = await Promise.all(handles.map(inspect));
   const formatted = states.flatMap((s, i) => (s.kind === 'formatted' ? [{ i, f: s.format }] : []));
 
   let base: SetFormat;
@@ -185,18 +197,18 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
 
   // A drive whose directory, index or format cannot be opened or written is offline too.
   const drives = await Promise.all(
-    paths.map(async (p, i): Promise<LocalDrive | undefined> => {
+    handles.map(async (drive, i): Promise<MonitoredDrive | undefined> => {
       const s = states[i] as DriveState;
-      if (s.kind === 'offline') return undefined;
-      let drive: LocalDrive | undefined;
       try {
-        drive = await LocalDrive.open(p);
+        if (s.kind === 'offline') return undefined;
+        await drive.mount({ createRoot: true });
         if (s.kind === 'fresh') await writeFormat(drive, base, i);
         return drive;
       } catch (err) {
-        await drive?.close().catch(() => {});
         states[i] = { kind: 'offline', reason: `cannot open: ${errText(err)}` };
         return undefined;
+      } finally {
+        if (states[i]?.kind === 'offline') await drive.close().catch(() => {});
       }
     }),
   );
@@ -213,7 +225,7 @@ export async function openSetDrives(paths: string[], parity?: number): Promise<O
 }
 
 /** Gives a fresh drive the identity of slot `index` of the set. */
-async function writeFormat(drive: LocalDrive, base: SetFormat, index: number): Promise<void> {
+async function writeFormat(drive: Drive, base: SetFormat, index: number): Promise<void> {
   const f: FormatFile = { ...base, index, uuid: base.drives[index] as string };
   await drive.writeSysFile(FORMAT_FILE, Buffer.from(`${JSON.stringify(f, null, 2)}\n`));
 }
@@ -229,27 +241,26 @@ export async function reopenDrive(
   path: string,
   base: SetFormat,
   index: number,
-): Promise<{ drive: LocalDrive; fresh: boolean } | undefined> {
-  let state: DriveState;
-  try {
-    await stat(path);
-    state = await inspect(path);
-  } catch {
-    return undefined;
-  }
-  if (state.kind === 'offline') return undefined;
+): Promise<{ drive: MonitoredDrive; fresh: boolean } | undefined> {
+  const drive = openDrive(path);
+  const back = await takeBack(drive, base, index).catch(() => undefined);
+  if (back === undefined) await drive.close().catch(() => {});
+  return back;
+}
+
+async function takeBack(
+  drive: MonitoredDrive,
+  base: SetFormat,
+  index: number,
+): Promise<{ drive: MonitoredDrive; fresh: boolean } | undefined> {
+  const state = await inspect(drive);
+  if (state.kind === 'offline' || (state.kind === 'fresh' && state.missing)) return undefined;
   if (
     state.kind === 'formatted' &&
     (state.format.deploymentId !== base.deploymentId || state.format.uuid !== base.drives[index])
   )
     return undefined;
-  let drive: LocalDrive | undefined;
-  try {
-    drive = await LocalDrive.open(path);
-    if (state.kind === 'fresh') await writeFormat(drive, base, index);
-    return { drive, fresh: state.kind === 'fresh' };
-  } catch {
-    await drive?.close().catch(() => {});
-    return undefined;
-  }
+  await drive.mount({ createRoot: false });
+  if (state.kind === 'fresh') await writeFormat(drive, base, index);
+  return { drive, fresh: state.kind === 'fresh' };
 }

@@ -1,4 +1,4 @@
-import type { MetaEntry, MetaTable, ScanOptions } from '../drive/drive.js';
+import type { MetaEntry, ScanOptions } from '../drive/drive.js';
 import type { ErasureSet } from './erasure-set.js';
 
 export interface MergedEntry {
@@ -31,7 +31,7 @@ interface DriveList {
  * before them on its next page). The result is the exact merge of the drives' entries up to that
  * horizon, at most `limit` keys; fewer than `limit` means every drive's range is exhausted.
  */
-export async function mergedScan(set: ErasureSet, table: MetaTable, opts: ScanOptions): Promise<MergedScan> {
+export async function mergedScan(set: ErasureSet, table: string, opts: ScanOptions): Promise<MergedScan> {
   const lists = await scanDrives(
     set,
     table,
@@ -51,7 +51,7 @@ export async function mergedScan(set: ErasureSet, table: MetaTable, opts: ScanOp
  */
 export async function quorumScan(
   set: ErasureSet,
-  table: MetaTable,
+  table: string,
   opts: ScanOptions,
 ): Promise<MergedScan & { full: boolean }> {
   const want = Math.max(set.size - set.parity, set.parity + 1);
@@ -90,7 +90,7 @@ function agreeing(entries: MergedEntry[], lists: DriveList[]): boolean {
 
 async function scanDrives(
   set: ErasureSet,
-  table: MetaTable,
+  table: string,
   opts: ScanOptions,
   drives: number[],
 ): Promise<DriveList[]> {

@@ -10,11 +10,11 @@ import type { MetaOp } from '../drive/drive.js';
 import { agree } from '../erasure/quorum.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { ObjectLayerError } from './errors.js';
-import { bucketConfigKey, prefixEnd } from './index-keys.js';
+import { bucketConfigKey, prefixEnd, TABLES } from './index-keys.js';
 import { bucketLockName, type LayerContext, translateError } from './layer-context.js';
 import type { BucketConfigName } from './object-layer.js';
 
-const TABLE = 'bucket-config';
+const TABLE = TABLES.bucketConfig;
 
 function configLockName(bucket: string, name: string): string {
   return `\u0000c/${bucket}/${name}`;

@@ -12,7 +12,7 @@ import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
-import { inlineDataId, objectKey } from './index-keys.js';
+import { inlineDataId, objectKey, TABLES } from './index-keys.js';
 import { LayerContext, translateError } from './layer-context.js';
 import { MAX_PUT_SIZE } from './limits.js';
 import { listObjects } from './listing.js';
@@ -66,7 +66,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
   const startedAt = new Date();
   const opened = await openSetDrives(opts.drives, opts.parity);
   const pool = new HashPool();
-  const set = new ErasureSet(opened.drives, opened.format.parity, pool);
+  const set = new ErasureSet(opened.drives, opened.format.parity, { pool, inlineTable: TABLES.inline });
   const ctx = new LayerContext(set, new LocalLocker(), new DataPins(), pool, log);
   set.onDriveOffline = (i, endpoint, reason) =>
     log(
@@ -113,7 +113,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   /** Sweeps stale temp files and unreferenced data left by a crash; heals fresh drives. */
   startBackground(startedAt: Date, healAll: boolean): void {
     this.sweeping = this.ctx.set
-      .each((d) => d.sweep(startedAt))
+      .each((d) => d.sweep({ olderThan: startedAt.getTime(), refsTable: TABLES.refs }))
       .then((res) => {
         const n = res.reduce((a, r) => a + (r.ok ? r.value : 0), 0);
         if (n > 0) this.ctx.log(`startup sweep removed ${n} stale entries`);

@@ -1,11 +1,23 @@
 /**
- * Byte keys of the metadata index. Bucket ids are 16 hex characters and upload/data ids 32, so
+ * The object layer's tables in every drive's metadata index (the drive sees only their names) and
+ * their byte keys. Bucket ids are 16 hex characters and upload/data ids 32, so
  * fixed-length prefixes keep each bucket's keys contiguous and sorted by the object key's UTF-8
  * bytes, which is S3's listing order.
  */
 import { randomUUID } from 'node:crypto';
 
 const BUCKET_ID_LEN = 16;
+
+/** Table names; docs/architecture.md ("On each drive") says what each holds. */
+export const TABLES = {
+  buckets: 'buckets',
+  objects: 'objects',
+  uploads: 'uploads',
+  parts: 'parts',
+  inline: 'inline',
+  refs: 'refs',
+  bucketConfig: 'bucket-config',
+} as const;
 
 export function bucketKey(name: string): Buffer {
   return Buffer.from(name, 'utf8');

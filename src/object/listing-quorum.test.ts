@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { drivePaths, put, tempRoot } from '../../test/helpers/object-layer-support.js';
-import { LocalDrive } from '../drive/local-drive.js';
+import { drivePaths, mountDrive, put, tempRoot } from '../../test/helpers/object-layer-support.js';
+import type { Drive } from '../drive/drive.js';
 import { decodeRecord, encodeRecord } from '../erasure/metadata-record.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { objectKey } from './index-keys.js';
@@ -20,16 +20,16 @@ async function openSet(name: string) {
 }
 
 /** Runs `fn` on each listed drive's index while the object layer is closed. */
-async function onDrives(paths: string[], fn: (d: LocalDrive, bucketId: string) => Promise<void>) {
+async function onDrives(paths: string[], fn: (d: Drive, bucketId: string) => Promise<void>) {
   for (const p of paths) {
-    const d = await LocalDrive.open(p);
+    const d = await mountDrive(p);
     const rec = await d.metaGet('buckets', Buffer.from('b'));
     await fn(d, (JSON.parse((rec as Buffer).toString()) as { id: string }).id);
     await d.close();
   }
 }
 
-const dropKeys = (keys: string[]) => async (d: LocalDrive, bucketId: string) =>
+const dropKeys = (keys: string[]) => async (d: Drive, bucketId: string) =>
   d.metaCommit(
     keys.map((k) => ({ op: 'del' as const, table: 'objects' as const, key: objectKey(bucketId, k) })),
   );

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { drivePaths, get, put, tempRoot } from '../../test/helpers/object-layer-support.js';
-import { LocalDrive } from '../drive/local-drive.js';
+import { drivePaths, get, mountDrive, put, tempRoot } from '../../test/helpers/object-layer-support.js';
 import { decodeRecord, encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { objectKey } from './index-keys.js';
@@ -22,7 +21,7 @@ async function openSet(name: string) {
 async function recordsOn(paths: string[], key: string): Promise<(Buffer | undefined)[]> {
   const out: (Buffer | undefined)[] = [];
   for (const p of paths) {
-    const d = await LocalDrive.open(p);
+    const d = await mountDrive(p);
     const bucket = JSON.parse(((await d.metaGet('buckets', Buffer.from('b'))) as Buffer).toString()) as {
       id: string;
     };
@@ -33,7 +32,7 @@ async function recordsOn(paths: string[], key: string): Promise<(Buffer | undefi
 }
 
 async function putRecord(path: string, key: string, value: Buffer): Promise<void> {
-  const d = await LocalDrive.open(path);
+  const d = await mountDrive(path);
   const bucket = JSON.parse(((await d.metaGet('buckets', Buffer.from('b'))) as Buffer).toString()) as {
     id: string;
   };

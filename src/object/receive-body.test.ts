@@ -14,6 +14,7 @@ import { ErasureSet } from '../erasure/erasure-set.js';
 import { openSetDrives } from '../erasure/format.js';
 import { createBodyHasher } from './body-hasher.js';
 import { ObjectLayerError } from './errors.js';
+import { TABLES } from './index-keys.js';
 import { receiveUnsizedBody } from './receive-body.js';
 
 const KiB = 1024;
@@ -42,7 +43,7 @@ describe('receiving a body of undeclared length', () => {
   before(async () => {
     drives = drivePaths((await tmp).root, 4);
     const opened = await openSetDrives(drives, 2);
-    set = new ErasureSet(opened.drives, opened.format.parity);
+    set = new ErasureSet(opened.drives, opened.format.parity, { inlineTable: TABLES.inline });
   });
   after(async () => (await tmp).cleanup());
 

@@ -3,11 +3,20 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Drive } from '../../src/drive/drive.js';
+import { openDrive } from '../../src/drive/open-drive.js';
 import type { ObjectLayer, PutObjectOptions } from '../../src/object/object-layer.js';
 
 export async function tempRoot(): Promise<{ root: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'cairn-test-'));
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Opens and mounts the drive at `path` (a formatted one: the object layer using it must be closed). */
+export async function mountDrive(path: string): Promise<Drive> {
+  const d = openDrive(path);
+  await d.mount();
+  return d;
 }
 
 export function drivePaths(root: string, n: number): string[] {
