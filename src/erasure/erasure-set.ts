@@ -8,13 +8,31 @@ import { decodeRange } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from './errors.js';
-import type { ObjectRecord, PartRecord } from './metadata-record.js';
 import { ReedSolomon, RS_CODEC_ID, shardSizeFor } from './reed-solomon.js';
 import { FrameReader, memoryShardStream } from './shard-frames.js';
 
 /** 32 hex characters from a v4 UUID (122 random bits; randomUUID draws from a cached entropy pool). */
 export function randomId(): string {
   return randomUUID().replace(/-/g, '');
+}
+
+/**
+ * What erasure code needs of a stored object to read, verify or rebuild its shards (the object
+ * layer's record has these fields and more).
+ */
+export interface StoredShards {
+  dataId: string;
+  /** The shard streams live in the index (the set's inline table) under `dataId`, not in files. */
+  inline: boolean;
+  size: number;
+  layout: ErasureLayout;
+  parts: readonly StoredPart[];
+}
+
+/** One part's bytes and the shard file (in the object's data directory) that holds them. */
+export interface StoredPart {
+  size: number;
+  file: string;
 }
 
 /** Result of one operation on every drive: a value, or the error that drive answered. */
@@ -49,8 +67,11 @@ export interface ErasureSetOptions {
 }
 
 /**
- * One erasure set: the drives of the set, the codecs, and the quorum rules. Everything here speaks
- * in records, shards and data ids, never in S3 semantics.
+ * One erasure set: its drives (a slot is undefined while its drive is offline), the codecs, and
+ * the operations the object layer composes: run a call on every drive, commit index ops, stream a
+ * body into shards and move them into place, read a part's range back (reconstructing from
+ * parity). Keys, versions and S3 rules are the object layer's; this speaks in index ops, shard
+ * files and data ids.
  */
 export class ErasureSet {
   private readonly codecs = new Map<string, ReedSolomon>();
@@ -237,8 +258,8 @@ export class ErasureSet {
    */
   readPart(
     bucketId: string,
-    rec: ObjectRecord,
-    part: PartRecord,
+    rec: StoredShards,
+    part: StoredPart,
     start: number,
     end: number,
     onDamage?: (drive: number, reason: string) => void,
@@ -270,7 +291,7 @@ export class ErasureSet {
    */
   async openShard(
     index: number,
-    rec: ObjectRecord,
+    rec: StoredShards,
     ref: DataRef,
     file: string,
     offset: number,
@@ -290,7 +311,7 @@ export class ErasureSet {
  * Reads every shard block of `rec` on one drive, one stream per part, and checks its length and
  * bitrot hash.
  */
-export async function verifyShards(set: ErasureSet, bucketId: string, rec: ObjectRecord, drive: number) {
+export async function verifyShards(set: ErasureSet, bucketId: string, rec: StoredShards, drive: number) {
   if (!set.drives[drive]) return false;
   if (rec.size === 0) return true;
   const k = rec.layout.data;

@@ -6,8 +6,7 @@
  */
 import type { ShardWriter } from '../drive/drive.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
-import { type ErasureSet, randomId } from './erasure-set.js';
-import type { ObjectRecord } from './metadata-record.js';
+import { type ErasureSet, randomId, type StoredShards } from './erasure-set.js';
 
 export interface Rebuilt {
   /** ok[d]: drive d now holds every shard of the object (it was a target, and its writes succeeded). */
@@ -22,7 +21,7 @@ async function* emptySource(): AsyncGenerator<Buffer> {}
 export async function rebuildShards(
   set: ErasureSet,
   bucketId: string,
-  rec: ObjectRecord,
+  rec: StoredShards,
   targets: boolean[],
 ): Promise<Rebuilt> {
   const ref = { bucketId, dataId: rec.dataId };

@@ -1,9 +1,9 @@
 import type { MetaOp } from '../drive/drive.js';
 import type { WrittenData } from '../erasure/erasure-set.js';
-import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { idKey, objectKey } from './index-keys.js';
 import { type LayerContext, translateError } from './layer-context.js';
+import { encodeRecord, type ObjectRecord } from './object-record.js';
 import { checkPreconditions } from './put-checks.js';
 import { deleteVersionsData, dropVersionOps, putVersionOps } from './version-ops.js';
 import type { ObjectState } from './version-state.js';

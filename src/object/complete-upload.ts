@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { MetaOp } from '../drive/drive.js';
-import type { ObjectRecord, UploadOrigin } from '../erasure/metadata-record.js';
 import { defaultMultipartChecksumType } from '../util/checksum.js';
 import { afterCommit, type CommitResult, commitVersionLocked, type ExtraOps } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
@@ -27,6 +26,7 @@ import type {
   ObjectInfo,
   StoredChecksum,
 } from './object-layer.js';
+import type { ObjectRecord, UploadOrigin } from './object-record.js';
 import { stripEtag } from './put-checks.js';
 import { repeatedCompletion } from './repeated-complete.js';
 import { readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';

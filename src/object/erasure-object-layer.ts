@@ -3,7 +3,6 @@ import { LocalLocker } from '../cluster/local-locker.js';
 import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
-import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { HashPool } from '../util/hash-pool.js';
 import { type BodyHasher, createBodyHasher } from './body-hasher.js';
 import { BucketConfigStore } from './bucket-config.js';
@@ -44,6 +43,7 @@ import type {
   VersionOptions,
 } from './object-layer.js';
 import { checkVersion, ObjectReads } from './object-reads.js';
+import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody, receiveUnsizedBody } from './receive-body.js';
 import { deleteVersionsData, dropVersionOps } from './version-ops.js';

@@ -1,11 +1,11 @@
 import type { MetaOp } from '../drive/drive.js';
 import { verifyShards } from '../erasure/erasure-set.js';
 import { mergedScan } from '../erasure/merged-scan.js';
-import { encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { rebuildShards } from '../erasure/rebuild.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import type { HealStatus } from './object-layer.js';
+import { encodeRecord, type ObjectRecord } from './object-record.js';
 import { deleteVersionsData, dropVersionOps, putVersionOps } from './version-ops.js';
 
 /**

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { drivePaths, mountDrive, put, tempRoot } from '../../test/helpers/object-layer-support.js';
 import type { Drive } from '../drive/drive.js';
-import { decodeRecord, encodeRecord } from '../erasure/metadata-record.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { objectKey } from './index-keys.js';
 import type { ObjectLayer } from './object-layer.js';
+import { decodeRecord, encodeRecord } from './object-record.js';
 
 const tmp = await tempRoot();
 after(() => tmp.cleanup());

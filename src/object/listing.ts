@@ -1,10 +1,10 @@
 import type { ScanOptions } from '../drive/drive.js';
 import { type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
-import { decodeRecordHead, type ObjectRecordHead } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo } from './object-layer.js';
+import { decodeRecordHead, type ObjectRecordHead } from './object-record.js';
 import { pickAnswered } from './version-pick.js';
 
 export const MAX_LIST_KEYS = 1000;

@@ -1,6 +1,7 @@
 /** What the API sees of a stored version. */
-import type { ObjectRecord } from '../erasure/metadata-record.js';
+
 import type { ObjectInfo, StoredChecksum } from './object-layer.js';
+import type { ObjectRecord } from './object-record.js';
 
 export function toObjectInfo(bucket: string, key: string, rec: ObjectRecord): ObjectInfo {
   const info: ObjectInfo = {

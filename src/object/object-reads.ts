@@ -3,11 +3,11 @@
  * streamed (and reconstructed where shards are missing or corrupt) block by block.
  */
 import { Readable } from 'node:stream';
-import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import { type LayerContext, objectLockName, translateError } from './layer-context.js';
 import { toObjectInfo } from './object-info.js';
 import type { ByteRange, ObjectInfo, ObjectReader, VersionOptions } from './object-layer.js';
+import type { ObjectRecord } from './object-record.js';
 
 /** How long an opened-but-unread version's data stays protected from an overwrite's delete. */
 const OPEN_PIN_MS = 60_000;

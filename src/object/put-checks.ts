@@ -1,6 +1,6 @@
-import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { ObjectLayerError } from './errors.js';
 import type { ChecksumRequest } from './object-layer.js';
+import type { ObjectRecord } from './object-record.js';
 
 /** ETags as clients send them: quoted or not, possibly several separated by commas. */
 function etagList(header: string): string[] {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { drivePaths, get, mountDrive, put, tempRoot } from '../../test/helpers/object-layer-support.js';
-import { decodeRecord, encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { objectKey } from './index-keys.js';
 import type { ObjectLayer } from './object-layer.js';
+import { decodeRecord, encodeRecord, type ObjectRecord } from './object-record.js';
 
 const tmp = await tempRoot();
 after(() => tmp.cleanup());

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bodyOf, drivePaths, pattern, put, tempRoot } from '../../test/helpers/object-layer-support.js';
-import { decodeRecord, encodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { checksumBase64 } from '../util/checksum.js';
 import { openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { CompletePart, ObjectLayer } from './object-layer.js';
+import { decodeRecord, encodeRecord, type ObjectRecord } from './object-record.js';
 import { REPEAT_COMPLETE_WINDOW_MS, repeatedCompletion } from './repeated-complete.js';
 
 const MiB = 1024 * 1024;

@@ -7,7 +7,7 @@
  * restarts, costs nothing on PUT or GET, and turns into NoSuchUpload by itself once the object is
  * replaced or deleted.
  */
-import type { ObjectRecord } from '../erasure/metadata-record.js';
+
 import { ObjectLayerError } from './errors.js';
 import { verifySentChecksum } from './multipart-checksum.js';
 import type {
@@ -17,6 +17,7 @@ import type {
   CompletePart,
   StoredChecksum,
 } from './object-layer.js';
+import type { ObjectRecord } from './object-record.js';
 import { stripEtag } from './put-checks.js';
 
 /**

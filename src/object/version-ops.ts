@@ -3,9 +3,9 @@
  * ref) and take them away, and the deletion of superseded versions' data.
  */
 import type { MetaOp } from '../drive/drive.js';
-import type { ObjectRecord } from '../erasure/metadata-record.js';
 import { idKey, objectKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
+import type { ObjectRecord } from './object-record.js';
 
 /** Owner of a data id, stored in the `refs` table so the startup sweep knows what is live. */
 export interface DataOwner {

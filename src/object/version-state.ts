@@ -3,8 +3,8 @@
  * (version-pick.ts) on all drives, or on as few as can decide it.
  */
 import type { ErasureSet, PerDrive } from '../erasure/erasure-set.js';
-import { decodeRecord, type ObjectRecord } from '../erasure/metadata-record.js';
 import { objectKey } from './index-keys.js';
+import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { pickVersion } from './version-pick.js';
 
 /** The per-drive view of one object key, and the version quorum agreed on. */

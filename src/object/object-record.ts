@@ -1,4 +1,4 @@
-import type { ErasureLayout } from './erasure-layout.js';
+import type { ErasureLayout } from '../erasure/erasure-layout.js';
 
 /** One erasure-coded part of an object's data: a shard file per drive in the object's data dir. */
 export interface PartRecord {
