@@ -30,7 +30,6 @@ async function encode(bytes: Buffer, layout: ErasureLayout) {
     codec: new ReedSolomon(layout.data, layout.parity),
     writers,
     writeQuorum: layout.data,
-    onData: () => {},
     maxBytes: bytes.length,
     onTooLong: () => new Error('too long'),
   });

@@ -13,11 +13,11 @@ export interface EncodeOptions {
   writers: (ShardWriter | undefined)[];
   writeQuorum: number;
   /**
-   * Called with the body, in order, one block at a time, when the block is full (ETag and
-   * checksums). The bytes stay unchanged until the returned promise settles (they may be shared
+   * Called with the body, in order, one block at a time, when the block is full (the body's
+   * digests). The bytes stay unchanged until the returned promise settles (they may be shared
    * memory that a hash worker reads in place).
    */
-  onData: (chunk: Buffer) => void | Promise<void>;
+  onData?: (chunk: Buffer) => void | Promise<void>;
   /** The body may not be longer than this many bytes. */
   maxBytes: number;
   onTooLong: () => Error;
@@ -101,7 +101,7 @@ export async function encodeStream(
   const flush = (block: Block, length: number): Promise<void> => {
     const s = shardSizeFor(length, k);
     // The body's hashes see the block now, in order; the rest of the block's work runs beside it.
-    const hashed = opts.onData(block.data.subarray(0, length));
+    const hashed = opts.onData?.(block.data.subarray(0, length));
     const prev = lastWrite;
     const stored = (async () => {
       block.data.fill(0, length, s * k);

@@ -4,10 +4,11 @@ import { DriveError } from '../drive/errors.js';
 import type { MonitoredDrive } from '../drive/monitored-drive.js';
 import type { HashPool } from '../util/hash-pool.js';
 import { bitrotFor, NEW_OBJECT_BITROT, verifyShardBlock } from './bitrot.js';
+import { type ContentDigests, createContentHasher, type DigestSpec } from './content-digests.js';
 import { decodeRange } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
-import { ErasureReadQuorum, ErasureWriteQuorum } from './errors.js';
+import { ErasureWriteQuorum } from './errors.js';
 import { ReedSolomon, RS_CODEC_ID, shardSizeFor } from './reed-solomon.js';
 import { FrameReader, memoryShardStream } from './shard-frames.js';
 
@@ -44,7 +45,9 @@ export interface WriteDataOptions {
   inline: boolean;
   /** Shard file name in the temp dir (then the data dir). */
   file: string;
-  onData: (chunk: Buffer) => void | Promise<void>;
+  /** Digests of the body to compute as it is encoded (in order, off the event loop for large bodies). */
+  digests: DigestSpec;
+  /** The body may not be longer than this (also what sizes the hashing when the length is unknown). */
   maxBytes: number;
   onTooLong: () => Error;
 }
@@ -57,6 +60,8 @@ export interface WrittenData {
   ok: boolean[];
   /** Inline shard stream per drive (inline objects). */
   inline?: (Buffer | undefined)[];
+  /** The body's digests, as `WriteDataOptions.digests` asked. */
+  digests: ContentDigests;
 }
 
 export interface ErasureSetOptions {
@@ -179,7 +184,8 @@ export class ErasureSet {
 
   /**
    * Streams `body` through the erasure encoder to temp files (or memory, for inline objects) on
-   * every drive. On failure everything written is removed before the error propagates.
+   * every drive, computing the body's digests on the way. On failure everything written is removed
+   * (and the hashing dropped) before the error propagates.
    */
   async writeData(
     body: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>,
@@ -195,13 +201,14 @@ export class ErasureSet {
       const opened = await this.each((d) => d.createTempFile(tmpId, opts.file));
       writers = opened.map((r) => (r.ok ? r.value : undefined));
     }
+    const hasher = createContentHasher(opts.digests, opts.maxBytes, this.pool);
     try {
       const { size, failed } = await encodeStream(body, {
         layout,
         codec: this.codec(layout.data, layout.parity),
         writers,
         writeQuorum: quorum,
-        onData: opts.onData,
+        onData: (block) => hasher.update(block),
         maxBytes: opts.maxBytes,
         onTooLong: opts.onTooLong,
         ...(this.pool ? { pool: this.pool } : {}),
@@ -212,11 +219,12 @@ export class ErasureSet {
         throw new ErasureWriteQuorum(
           `only ${okCount} of ${this.size} drives stored the data (need ${quorum})`,
         );
-      const written: WrittenData = { size, tmpId, ok: finished };
+      const written: WrittenData = { size, tmpId, ok: finished, digests: await hasher.digest() };
       if (opts.inline)
         written.inline = writers.map((w, i) => (finished[i] ? (w as MemoryShardWriter).bytes() : undefined));
       return written;
     } catch (err) {
+      hasher.close();
       await Promise.all(writers.map((w) => w?.abort()));
       if (!opts.inline) await this.discardTemp(tmpId);
       throw err;

@@ -53,7 +53,6 @@ export async function rebuildShards(
           codec,
           writers,
           writeQuorum: 1,
-          onData: () => {},
           maxBytes: part.size,
           onTooLong: () => new Error('decoded part is longer than recorded'),
           ...(set.pool ? { pool: set.pool } : {}),

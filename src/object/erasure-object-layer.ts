@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { LocalLocker } from '../cluster/local-locker.js';
+import type { DigestSpec } from '../erasure/content-digests.js';
 import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { HashPool } from '../util/hash-pool.js';
-import { type BodyHasher, createBodyHasher } from './body-hasher.js';
 import { BucketConfigStore } from './bucket-config.js';
 import { BucketOps } from './bucket-ops.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
@@ -181,31 +181,28 @@ export class ErasureObjectLayer implements ObjectLayer {
       throw new ObjectLayerError('EntityTooLarge', `object of ${size} bytes exceeds the single PUT limit`);
     const set = this.ctx.set;
     const layout = set.newLayout(key);
-    const newHasher = (expected: number) =>
-      createBodyHasher(opts.checksum?.algorithm, expected, this.ctx.pool);
+    const digests: DigestSpec = opts.checksum ? { checksum: opts.checksum.algorithm } : {};
     let inline: boolean;
-    let hasher: BodyHasher;
     let written: WrittenData;
     if (size === undefined) {
-      const limits = { layout, file: 'part.1', inlineMax: INLINE_MAX, maxBytes: MAX_PUT_SIZE };
-      ({ inline, hasher, written } = await receiveUnsizedBody(set, body, newHasher, limits));
+      const limits = { layout, file: 'part.1', inlineMax: INLINE_MAX, maxBytes: MAX_PUT_SIZE, digests };
+      ({ inline, written } = await receiveUnsizedBody(set, body, limits));
     } else {
       inline = size <= INLINE_MAX;
-      hasher = newHasher(size);
-      written = await receiveBody(set, body, hasher, { layout, inline, file: 'part.1', size });
+      written = await receiveBody(set, body, { layout, inline, file: 'part.1', size, digests });
     }
     const dataId = inline ? inlineDataId() : randomId();
     const ref = { bucketId: b.id, dataId };
     let dataCommitted = false;
     try {
-      const digests = verifyBody(written.size, size ?? written.size, await hasher.digest(), opts);
+      const verified = verifyBody(written.size, size ?? written.size, written.digests, opts);
       if (!inline) {
         await set.commitData(written, ref, set.writeQuorum(layout));
         dataCommitted = true;
       }
       const rec: ObjectRecord = {
         size: written.size,
-        etag: digests.md5.toString('hex'),
+        etag: verified.md5.toString('hex'),
         mtime: 0,
         meta: { ...opts.metadata },
         dataId,
@@ -214,8 +211,8 @@ export class ErasureObjectLayer implements ObjectLayer {
         multipart: false,
         parts: [],
       };
-      if (digests.checksum && opts.checksum)
-        rec.checksum = { algorithm: opts.checksum.algorithm, value: digests.checksum, type: 'FULL_OBJECT' };
+      if (verified.checksum && opts.checksum)
+        rec.checksum = { algorithm: opts.checksum.algorithm, value: verified.checksum, type: 'FULL_OBJECT' };
       rec.parts = [{ n: 1, size: rec.size, etag: rec.etag, file: 'part.1' }];
       const committed = await this.commitVersion(bucket, b.id, key, rec, written, opts);
       return toObjectInfo(bucket, key, committed);

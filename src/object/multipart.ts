@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { MetaOp, ScanOptions } from '../drive/drive.js';
+import type { DigestSpec } from '../erasure/content-digests.js';
 import { randomId } from '../erasure/erasure-set.js';
 import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
-import { createBodyHasher } from './body-hasher.js';
 import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
@@ -126,17 +126,20 @@ export class MultipartOps {
     const set = this.ctx.set;
     const file = `part.${partNumber}.${randomBytes(4).toString('hex')}`;
     const extra = u.checksumAlgorithm === undefined ? DEFAULT_ALGORITHM : undefined;
-    const hasher = createBodyHasher(algorithm, opts.size, this.ctx.pool, extra);
-    const written = await receiveBody(set, body, hasher, {
+    const spec: DigestSpec = {};
+    if (algorithm) spec.checksum = algorithm;
+    if (extra) spec.extra = extra;
+    const written = await receiveBody(set, body, {
       layout: u.layout,
       inline: false,
       file,
       size: opts.size,
+      digests: spec,
     });
     const ref = { bucketId: b.id, dataId: u.dataId };
     let moved = false;
     try {
-      const hashed = await hasher.digest();
+      const hashed = written.digests;
       const digests = verifyBody(written.size, opts.size, hashed, opts);
       const part: StoredPart = {
         n: partNumber,

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import type { DigestSpec } from '../erasure/content-digests.js';
 import type { ErasureLayout } from '../erasure/erasure-layout.js';
 import type { ErasureSet, WrittenData } from '../erasure/erasure-set.js';
-import type { BodyHasher } from './body-hasher.js';
 import { ObjectLayerError } from './errors.js';
 import { translateError } from './layer-context.js';
 
@@ -12,20 +12,21 @@ export interface ReceiveOptions {
   file: string;
   /** Declared body length: a longer body is refused. */
   size: number;
+  /** Digests of the body to compute (MD5 always). */
+  digests: DigestSpec;
   /** What a body longer than `size` fails with (default: InvalidArgument, longer than declared). */
   tooLong?: () => Error;
 }
 
 /**
- * Streams a request body into erasure-coded shards (temp files, or memory when inline) while
- * `hasher` sees every block. On failure the hash state is dropped and the rest of the body is
- * drained, so the client's request can still be answered; nothing is committed here. `source`, when
- * given, is what is encoded (the body's bytes, some of them already read from it).
+ * Streams a request body into erasure-coded shards (temp files, or memory when inline), with its
+ * digests. On failure the rest of the body is drained, so the client's request can still be
+ * answered; nothing is committed here. `source`, when given, is what is encoded (the body's bytes,
+ * some of them already read from it).
  */
 export async function receiveBody(
   set: ErasureSet,
   body: Readable,
-  hasher: BodyHasher,
   opts: ReceiveOptions,
   source: AsyncIterable<Buffer> | Iterable<Buffer> = body,
 ): Promise<WrittenData> {
@@ -34,7 +35,7 @@ export async function receiveBody(
       layout: opts.layout,
       inline: opts.inline,
       file: opts.file,
-      onData: (c) => hasher.update(c),
+      digests: opts.digests,
       maxBytes: opts.size,
       onTooLong:
         opts.tooLong ??
@@ -42,7 +43,6 @@ export async function receiveBody(
           new ObjectLayerError('InvalidArgument', `body is longer than the declared ${opts.size} bytes`)),
     });
   } catch (err) {
-    hasher.close();
     body.resume();
     throw translateError(err);
   }
@@ -55,11 +55,11 @@ export interface UnsizedOptions {
   inlineMax: number;
   /** The longest body accepted: one byte more fails with EntityTooLarge while reading, storing nothing. */
   maxBytes: number;
+  digests: DigestSpec;
 }
 
 export interface ReceivedUnsized {
   written: WrittenData;
-  hasher: BodyHasher;
   inline: boolean;
 }
 
@@ -68,12 +68,10 @@ export interface ReceivedUnsized {
  * `inlineMax + 1` bytes are held back to learn whether it is small: one that ends within them is
  * stored exactly as a declared body of that length would be (inline); a longer one streams into
  * shard files like any large body, in bounded memory, refused as soon as it passes `maxBytes`.
- * `newHasher` gets the size when known, else `maxBytes`.
  */
 export async function receiveUnsizedBody(
   set: ErasureSet,
   body: Readable,
-  newHasher: (expectedSize: number) => BodyHasher,
   opts: UnsizedOptions,
 ): Promise<ReceivedUnsized> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -94,23 +92,24 @@ export async function receiveUnsizedBody(
     throw translateError(err);
   }
   if (ended) {
-    const hasher = newHasher(headBytes);
-    const small = { layout: opts.layout, inline: true, file: opts.file, size: headBytes };
-    return { written: await receiveBody(set, body, hasher, small, head), hasher, inline: true };
+    const small = {
+      layout: opts.layout,
+      inline: true,
+      file: opts.file,
+      size: headBytes,
+      digests: opts.digests,
+    };
+    return { written: await receiveBody(set, body, small, head), inline: true };
   }
-  const hasher = newHasher(opts.maxBytes);
   const large: ReceiveOptions = {
     layout: opts.layout,
     inline: false,
     file: opts.file,
     size: opts.maxBytes,
+    digests: opts.digests,
     tooLong: () => new ObjectLayerError('EntityTooLarge', `body exceeds the ${opts.maxBytes}-byte limit`),
   };
-  return {
-    written: await receiveBody(set, body, hasher, large, replay(head, chunks)),
-    hasher,
-    inline: false,
-  };
+  return { written: await receiveBody(set, body, large, replay(head, chunks)), inline: false };
 }
 
 /** The held-back chunks, then the rest of the body; stopping early stops the body too. */

@@ -43,7 +43,7 @@ function decodeRecords(answers: PerDrive<Buffer | undefined>): PerDrive<ObjectRe
   });
 }
 
-const valueOf = <T>(a: PerDrive<T | undefined>[number]): T | undefined => (a.ok ? a.value : undefined);
+const answerValue = <T>(a: PerDrive<T | undefined>[number]): T | undefined => (a.ok ? a.value : undefined);
 
 /** The version read quorum agrees on among `answers`, and whether an online drive lacks it. */
 function decided(
@@ -64,7 +64,7 @@ export class VersionState {
   /** Reads one key's record from every drive and picks the version read quorum agrees on. */
   async state(bucketId: string, key: string): Promise<ObjectState> {
     const answers = decodeRecords(await this.set.readAll('objects', objectKey(bucketId, key)));
-    const perDrive = answers.map(valueOf);
+    const perDrive = answers.map(answerValue);
     const answered = answers.filter((a) => a.ok).length;
     const picked = pickVersion(answers);
     if (!picked) return { perDrive, agree: perDrive.map(() => false), answered };

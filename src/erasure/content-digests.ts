@@ -1,14 +1,28 @@
 import { createHash } from 'node:crypto';
+import type { ChecksumAlgorithm } from '../util/checksum.js';
 import { createChecksumHasher } from '../util/checksum.js';
 import type { HashPool } from '../util/hash-pool.js';
 import type { HashName } from '../util/hash-pool-protocol.js';
-import type { ChecksumAlgorithm } from './object-layer.js';
 
-/** The running hashes of one request body: MD5 for the ETag, plus the requested checksum. */
-export interface BodyHasher {
+/** Which digests of a body's bytes a write computes beside its shards: MD5 always (the ETag). */
+export interface DigestSpec {
+  /** The checksum the client asked for. */
+  checksum?: ChecksumAlgorithm;
+  /** A second checksum to keep beside it (hashed once when the two are the same). */
+  extra?: ChecksumAlgorithm;
+}
+
+export interface ContentDigests {
+  md5: Buffer;
+  checksum?: Buffer;
+  /** Present when the spec named an extra algorithm. */
+  extra?: Buffer;
+}
+
+/** The running digests of one body. */
+export interface ContentHasher {
   update(chunk: Buffer): void | Promise<void>;
-  /** `extra` is present when the hasher was created with an extra algorithm. */
-  digest(): Promise<{ md5: Buffer; checksum?: Buffer; extra?: Buffer }>;
+  digest(): Promise<ContentDigests>;
   /** Drops the hashing state (on abort); safe after digest(). */
   close(): void;
 }
@@ -16,24 +30,24 @@ export interface BodyHasher {
 /** Bodies at least this large hash on the worker pool; smaller ones are cheaper inline. */
 const POOL_THRESHOLD = 1024 * 1024;
 
-function result(md5: Buffer, checksum: Buffer | undefined, extra: Buffer | undefined) {
-  const out: { md5: Buffer; checksum?: Buffer; extra?: Buffer } = { md5 };
+function result(md5: Buffer, checksum: Buffer | undefined, extra: Buffer | undefined): ContentDigests {
+  const out: ContentDigests = { md5 };
   if (checksum) out.checksum = checksum;
   if (extra) out.extra = extra;
   return out;
 }
 
 /**
- * MD5 and checksum of a body. Large bodies hash on the worker pool, in order, off the event loop
+ * MD5 and checksums of a body. Large bodies hash on the worker pool, in order, off the event loop
  * (the pool copies each chunk once and bounds what is in flight); small ones on this thread.
  * `extra` names a second checksum to keep beside the requested one (hashed once when they are equal).
  */
-export function createBodyHasher(
-  algorithm: ChecksumAlgorithm | undefined,
+export function createContentHasher(
+  spec: DigestSpec,
   expectedSize: number,
   pool: HashPool | undefined,
-  extra?: ChecksumAlgorithm,
-): BodyHasher {
+): ContentHasher {
+  const { checksum: algorithm, extra } = spec;
   const second = extra !== undefined && extra !== algorithm ? extra : undefined;
   const pick = (checksum: Buffer | undefined, other: Buffer | undefined) =>
     extra === undefined ? undefined : second === undefined ? checksum : other;
