@@ -145,12 +145,18 @@ export class ApiServer {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    const base = this.log;
+    let log: Logger | undefined;
     const r: ApiRequest = {
       id,
       req,
       res,
       continuePending,
-      log: this.log.child({ requestId: id }),
+      // Made on first use: most requests never log.
+      get log() {
+        log ??= base.child({ requestId: id });
+        return log;
+      },
       facts: { api: '' },
     };
     if (this.completionListeners.size > 0) this.watchCompletion(r, path);

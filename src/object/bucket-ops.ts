@@ -4,7 +4,7 @@ import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import type { BucketConfigStore } from './bucket-config.js';
 import type { BucketRecord } from './bucket-records.js';
 import { ObjectLayerError } from './errors.js';
-import { bucketKey } from './index-keys.js';
+import { bucketKey, TABLES } from './index-keys.js';
 import { bucketLockName, type LayerContext } from './layer-context.js';
 import type { BucketInfo } from './object-layer.js';
 
@@ -28,8 +28,8 @@ export class BucketOps {
       await commitOnQuorum(
         this.ctx.set,
         this.ctx.set.drives.map(() => ({
-          apply: [{ op: 'put', table: 'buckets', key, value }],
-          undo: [{ op: 'del', table: 'buckets', key }],
+          apply: [{ op: 'put', table: TABLES.buckets, key, value }],
+          undo: [{ op: 'del', table: TABLES.buckets, key }],
         })),
         this.ctx.metaWriteQuorum,
         `bucket ${bucket}`,
@@ -49,7 +49,7 @@ export class BucketOps {
    */
   async list(): Promise<BucketInfo[]> {
     const scans = await this.ctx.set.each((d) =>
-      d.metaScan('buckets', { start: Buffer.alloc(0), limit: 1_000_000 }),
+      d.metaScan(TABLES.buckets, { start: Buffer.alloc(0), limit: 1_000_000 }),
     );
     const votes = new Map<string, { info: BucketInfo; count: number }>();
     for (const s of scans) {
@@ -72,7 +72,7 @@ export class BucketOps {
       const b = await this.ctx.buckets.get(bucket);
       const prefix = Buffer.from(b.id);
       const end = Buffer.from(`${b.id}\uffff`);
-      for (const table of ['objects', 'uploads'] as const) {
+      for (const table of [TABLES.objects, TABLES.uploads]) {
         const scans = await this.ctx.set.each((d) => d.metaScan(table, { start: prefix, end, limit: 1 }));
         if (scans.some((s) => s.ok && s.value.length > 0))
           throw new ObjectLayerError('BucketNotEmpty', `bucket ${bucket} is not empty`);
@@ -81,7 +81,7 @@ export class BucketOps {
       const configOps = await this.configs.dropAllOps(b.id);
       const ok = await this.ctx.set.commit(
         this.ctx.set.drives.map((_, d) => [
-          { op: 'del', table: 'buckets', key: bucketKey(bucket) },
+          { op: 'del', table: TABLES.buckets, key: bucketKey(bucket) },
           ...(configOps[d] ?? []),
         ]),
       );

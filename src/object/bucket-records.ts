@@ -6,7 +6,7 @@
 import type { ErasureSet, PerDrive } from '../erasure/erasure-set.js';
 import { agree } from '../erasure/quorum.js';
 import { ObjectLayerError } from './errors.js';
-import { bucketKey } from './index-keys.js';
+import { bucketKey, TABLES } from './index-keys.js';
 
 export interface BucketRecord {
   id: string;
@@ -40,7 +40,7 @@ export class BucketRecords {
    */
   async settle(name: string, dropDangling: boolean): Promise<BucketRecord | undefined> {
     const key = bucketKey(name);
-    const res = await this.set.readAll('buckets', key);
+    const res = await this.set.readAll(TABLES.buckets, key);
     const records: PerDrive<BucketRecord | undefined> = res.map((r) =>
       r.ok
         ? { ok: true, value: r.value ? (JSON.parse(r.value.toString('utf8')) as BucketRecord) : undefined }
@@ -52,7 +52,7 @@ export class BucketRecords {
       const missing = res.map((r, d) => r.ok && !agreed.holders[d]);
       if (missing.some(Boolean))
         await this.set.commit(
-          missing.map((m) => (m ? [{ op: 'put', table: 'buckets', key, value }] : undefined)),
+          missing.map((m) => (m ? [{ op: 'put', table: TABLES.buckets, key, value }] : undefined)),
         );
       this.buckets.set(name, agreed.value);
       return agreed.value;
@@ -61,7 +61,7 @@ export class BucketRecords {
       const dangling = agreed.holders.filter(Boolean).length;
       if (dropDangling && dangling > 0) {
         await this.set.commit(
-          agreed.holders.map((h) => (h ? [{ op: 'del', table: 'buckets', key }] : undefined)),
+          agreed.holders.map((h) => (h ? [{ op: 'del', table: TABLES.buckets, key }] : undefined)),
         );
         this.log(`bucket ${name}: dropped its dangling record on ${dangling} drive(s)`);
       }

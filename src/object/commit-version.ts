@@ -1,7 +1,7 @@
 import type { MetaOp } from '../drive/drive.js';
 import type { WrittenData } from '../erasure/erasure-set.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
-import { idKey, objectKey } from './index-keys.js';
+import { idKey, objectKey, TABLES } from './index-keys.js';
 import { type LayerContext, translateError } from './layer-context.js';
 import { encodeRecord, type ObjectRecord } from './object-record.js';
 import { checkPreconditions } from './put-checks.js';
@@ -56,7 +56,7 @@ export async function commitVersionLocked(
       // The undo puts back the version the drive held (with its inline shard, which the commit drops).
       const undo = dropVersionOps(rec);
       if (prev) undo.push(...putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
-      else undo.push({ op: 'del', table: 'objects', key: okey });
+      else undo.push({ op: 'del', table: TABLES.objects, key: okey });
       // Last, so what they put back (a ref the version's dir had before, say) stands.
       if (extra) undo.push(...extra.undo(d));
       return { apply, undo };
@@ -77,7 +77,7 @@ async function inlineShards(ctx: LayerContext, state: ObjectState): Promise<(Buf
   if (!state.perDrive.some((prev) => prev?.inline)) return [];
   const res = await ctx.set.each(async (d, i) => {
     const prev = state.perDrive[i];
-    return prev?.inline ? d.metaGet('inline', idKey(prev.dataId)) : undefined;
+    return prev?.inline ? d.metaGet(TABLES.inline, idKey(prev.dataId)) : undefined;
   });
   return res.map((r) => (r.ok ? r.value : undefined));
 }

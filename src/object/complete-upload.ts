@@ -9,7 +9,7 @@ import type { MetaOp } from '../drive/drive.js';
 import { defaultMultipartChecksumType } from '../util/checksum.js';
 import { afterCommit, type CommitResult, commitVersionLocked, type ExtraOps } from './commit-version.js';
 import { ObjectLayerError } from './errors.js';
-import { partKey, uploadKey } from './index-keys.js';
+import { partKey, TABLES, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import { MAX_PARTS, MIN_PART_SIZE } from './limits.js';
 import {
@@ -102,15 +102,17 @@ function dropUploadOps(bucketId: string, u: UploadRecord, stored: Map<number, St
   const upKey = uploadKey(bucketId, u.key, u.uploadId);
   return {
     apply: () => [
-      { op: 'del', table: 'uploads', key: upKey },
-      ...[...stored.keys()].map((n): MetaOp => ({ op: 'del', table: 'parts', key: partKey(u.uploadId, n) })),
+      { op: 'del', table: TABLES.uploads, key: upKey },
+      ...[...stored.keys()].map(
+        (n): MetaOp => ({ op: 'del', table: TABLES.parts, key: partKey(u.uploadId, n) }),
+      ),
     ],
     undo: () => [
-      { op: 'put', table: 'uploads', key: upKey, value: Buffer.from(JSON.stringify(u)) },
+      { op: 'put', table: TABLES.uploads, key: upKey, value: Buffer.from(JSON.stringify(u)) },
       ...[...stored.values()].map(
         (p): MetaOp => ({
           op: 'put',
-          table: 'parts',
+          table: TABLES.parts,
           key: partKey(u.uploadId, p.n),
           value: Buffer.from(JSON.stringify(p)),
         }),

@@ -252,13 +252,13 @@ export class ErasureObjectLayer implements ObjectLayer {
     checkVersion(key, opts);
     let perDrive: (ObjectRecord | undefined)[] = [];
     await this.ctx.withObjectWrite(bucket, key, async () => {
-      const res = await this.ctx.set.readAll('objects', objectKey(b.id, key));
+      const res = await this.ctx.set.readAll(TABLES.objects, objectKey(b.id, key));
       perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
       const ok = await this.ctx.set.commit(
         perDrive.map((prev) =>
-          prev ? [{ op: 'del', table: 'objects', key: okey }, ...dropVersionOps(prev)] : undefined,
+          prev ? [{ op: 'del', table: TABLES.objects, key: okey }, ...dropVersionOps(prev)] : undefined,
         ),
       );
       const failed = ok.filter((c, d) => !c && perDrive[d]).length;

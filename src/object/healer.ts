@@ -2,7 +2,7 @@ import type { MetaOp } from '../drive/drive.js';
 import { verifyShards } from '../erasure/erasure-set.js';
 import { mergedScan } from '../erasure/merged-scan.js';
 import { rebuildShards } from '../erasure/rebuild.js';
-import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
+import { keyOfObjectKey, objectKey, prefixEnd, TABLES } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import type { HealStatus } from './object-layer.js';
 import { encodeRecord, type ObjectRecord } from './object-record.js';
@@ -81,7 +81,7 @@ export class Healer {
       .then(async () => {
         let checked = 0;
         const buckets = await this.ctx.set.each((d) =>
-          d.metaScan('buckets', { start: Buffer.alloc(0), limit: 100_000 }),
+          d.metaScan(TABLES.buckets, { start: Buffer.alloc(0), limit: 100_000 }),
         );
         const names = new Set<string>();
         for (const s of buckets) if (s.ok) for (const e of s.value) names.add(e.key.toString('utf8'));
@@ -101,7 +101,12 @@ export class Healer {
           for (;;) {
             if (this.stopped) return;
             const page = (
-              await mergedScan(this.ctx.set, 'objects', { start, startExclusive: exclusive, end, limit: 500 })
+              await mergedScan(this.ctx.set, TABLES.objects, {
+                start,
+                startExclusive: exclusive,
+                end,
+                limit: 500,
+              })
             ).entries;
             for (const e of page) {
               checked++;
@@ -140,7 +145,7 @@ export class Healer {
         ctx.set.drives.map((_, d) => {
           const rec = state.perDrive[d];
           if (!rec) return undefined;
-          const ops: MetaOp[] = [{ op: 'del', table: 'objects', key: objectKey(bucketId, key) }];
+          const ops: MetaOp[] = [{ op: 'del', table: TABLES.objects, key: objectKey(bucketId, key) }];
           if (!rec.multipart) ops.push(...dropVersionOps(rec));
           return ops;
         }),

@@ -1,7 +1,7 @@
 import type { ScanOptions } from '../drive/drive.js';
 import { type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
 import { ObjectLayerError } from './errors.js';
-import { keyOfObjectKey, objectKey, prefixEnd } from './index-keys.js';
+import { keyOfObjectKey, objectKey, prefixEnd, TABLES } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo } from './object-layer.js';
 import { decodeRecordHead, type ObjectRecordHead } from './object-record.js';
@@ -85,7 +85,7 @@ export async function listObjects(
     const scan: ScanOptions = { start, startExclusive: exclusive, limit };
     if (end) scan.end = end;
     if (collapse) scan.collapse = collapse;
-    const page = await quorumScan(ctx.set, 'objects', scan);
+    const page = await quorumScan(ctx.set, TABLES.objects, scan);
     if (page.answered < ctx.metaReadQuorum)
       throw new ObjectLayerError('ReadQuorum', `only ${page.answered} drives answered the listing`);
     for (const entry of page.entries) {
@@ -194,7 +194,7 @@ async function groupHasKey(ctx: LayerContext, first: MergedEntry): Promise<boole
   for (;;) {
     const scan: ScanOptions = { start, startExclusive: true, limit: 100 };
     if (end) scan.end = end;
-    const page = await mergedScan(ctx.set, 'objects', scan);
+    const page = await mergedScan(ctx.set, TABLES.objects, scan);
     for (const e of page.entries) if (agreedHead(e.perDrive)) return true;
     const tail = page.entries.at(-1);
     if (page.entries.length < 100 || !tail) return false;

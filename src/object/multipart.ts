@@ -8,7 +8,7 @@ import { commitOnQuorum } from '../erasure/quorum-commit.js';
 import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
 import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
-import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, uploadKey } from './index-keys.js';
+import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, TABLES, uploadKey } from './index-keys.js';
 import { type LayerContext, translateError } from './layer-context.js';
 import { MAX_PART_SIZE, MAX_PARTS } from './limits.js';
 import { compareKeys } from './listing.js';
@@ -86,10 +86,10 @@ export class MultipartOps {
     await commitOnQuorum(
       this.ctx.set,
       this.ctx.set.drives.map(() => ({
-        apply: [{ op: 'put', table: 'uploads', key: ukey, value }, putRefOp(rec.dataId, owner)],
+        apply: [{ op: 'put', table: TABLES.uploads, key: ukey, value }, putRefOp(rec.dataId, owner)],
         undo: [
-          { op: 'del', table: 'uploads', key: ukey },
-          { op: 'del', table: 'refs', key: idKey(rec.dataId) },
+          { op: 'del', table: TABLES.uploads, key: ukey },
+          { op: 'del', table: TABLES.refs, key: idKey(rec.dataId) },
         ],
       })),
       this.ctx.metaWriteQuorum,
@@ -160,7 +160,7 @@ export class MultipartOps {
       const replaced = await this.ctx.withObjectWrite(bucket, key, async () => {
         await this.upload(b.id, key, uploadId);
         const pkey = partKey(uploadId, partNumber);
-        const prev = await set.readAll('parts', pkey);
+        const prev = await set.readAll(TABLES.parts, pkey);
         part.mtime = Date.now();
         const value = Buffer.from(JSON.stringify(part));
         // On too few drives, each drive's previous record of the part (or none) is put back.
@@ -170,9 +170,9 @@ export class MultipartOps {
             const before = prev[d];
             if (!written.ok[d] || !before?.ok) return undefined;
             const undo: MetaOp = before.value
-              ? { op: 'put', table: 'parts', key: pkey, value: before.value }
-              : { op: 'del', table: 'parts', key: pkey };
-            return { apply: [{ op: 'put', table: 'parts', key: pkey, value }], undo: [undo] };
+              ? { op: 'put', table: TABLES.parts, key: pkey, value: before.value }
+              : { op: 'del', table: TABLES.parts, key: pkey };
+            return { apply: [{ op: 'put', table: TABLES.parts, key: pkey, value }], undo: [undo] };
           }),
           set.writeQuorum(u.layout),
           `part ${partNumber} of ${uploadId}`,
@@ -203,9 +203,9 @@ export class MultipartOps {
       const partKeys = (await this.storedParts(u)).map((p) => partKey(uploadId, p.n));
       const ok = await this.ctx.set.commit(
         this.ctx.set.drives.map(() => [
-          { op: 'del', table: 'uploads', key: uploadKey(b.id, key, uploadId) },
-          { op: 'del', table: 'refs', key: idKey(u.dataId) },
-          ...partKeys.map((k): MetaOp => ({ op: 'del', table: 'parts', key: k })),
+          { op: 'del', table: TABLES.uploads, key: uploadKey(b.id, key, uploadId) },
+          { op: 'del', table: TABLES.refs, key: idKey(u.dataId) },
+          ...partKeys.map((k): MetaOp => ({ op: 'del', table: TABLES.parts, key: k })),
         ]),
       );
       if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
@@ -270,7 +270,7 @@ export class MultipartOps {
       const scan: ScanOptions = { start, startExclusive: exclusive, limit };
       if (end) scan.end = end;
       if (collapse) scan.collapse = collapse;
-      const page = (await quorumScan(this.ctx.set, 'uploads', scan)).entries;
+      const page = (await quorumScan(this.ctx.set, TABLES.uploads, scan)).entries;
       for (const e of page) {
         if (e.group) {
           if (lastGroup?.equals(e.group)) continue;
@@ -323,7 +323,7 @@ export class MultipartOps {
     for (;;) {
       const scan: ScanOptions = { start, startExclusive: true, limit: 100 };
       if (end) scan.end = end;
-      const page = (await mergedScan(this.ctx.set, 'uploads', scan)).entries;
+      const page = (await mergedScan(this.ctx.set, TABLES.uploads, scan)).entries;
       if (page.some((e) => listable(e))) return true;
       const tail = page.at(-1);
       if (page.length < 100 || !tail) return false;

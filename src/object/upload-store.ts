@@ -8,7 +8,7 @@ import type { PerDrive } from '../erasure/erasure-set.js';
 import { anyValue, mergedScan } from '../erasure/merged-scan.js';
 import { agree } from '../erasure/quorum.js';
 import { ObjectLayerError } from './errors.js';
-import { partKey, prefixEnd, uploadKey } from './index-keys.js';
+import { partKey, prefixEnd, TABLES, uploadKey } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import { MAX_PARTS } from './limits.js';
 import type { ChecksumAlgorithm, ChecksumType } from './object-layer.js';
@@ -49,7 +49,7 @@ export async function readUpload(
 ): Promise<UploadRecord> {
   if (!/^[0-9a-f]{32}$/.test(uploadId))
     throw new ObjectLayerError('NoSuchUpload', `upload ${uploadId} does not exist`);
-  const res = await ctx.set.readAll('uploads', uploadKey(bucketId, key, uploadId));
+  const res = await ctx.set.readAll(TABLES.uploads, uploadKey(bucketId, key, uploadId));
   const records: PerDrive<UploadRecord | undefined> = res.map((r) =>
     r.ok
       ? { ok: true, value: r.value ? (JSON.parse(r.value.toString('utf8')) as UploadRecord) : undefined }
@@ -81,7 +81,7 @@ export async function readParts(
     const want = Math.min(limit - out.length, 1000);
     const scan: ScanOptions = { start: cursor, startExclusive: true, limit: want };
     if (end) scan.end = end;
-    const page = (await mergedScan(ctx.set, 'parts', scan)).entries;
+    const page = (await mergedScan(ctx.set, TABLES.parts, scan)).entries;
     for (const e of page) {
       out.push(JSON.parse(anyValue(e).toString('utf8')) as StoredPart);
       cursor = e.key;

@@ -3,7 +3,7 @@
  * ref) and take them away, and the deletion of superseded versions' data.
  */
 import type { MetaOp } from '../drive/drive.js';
-import { idKey, objectKey } from './index-keys.js';
+import { idKey, objectKey, TABLES } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
 import type { ObjectRecord } from './object-record.js';
 
@@ -16,7 +16,7 @@ export interface DataOwner {
 
 /** The op that records `owner` as the owner of the data dir `dataId` (read by the drive's sweep). */
 export function putRefOp(dataId: string, owner: DataOwner): MetaOp {
-  return { op: 'put', table: 'refs', key: idKey(dataId), value: Buffer.from(JSON.stringify(owner)) };
+  return { op: 'put', table: TABLES.refs, key: idKey(dataId), value: Buffer.from(JSON.stringify(owner)) };
 }
 
 /**
@@ -32,10 +32,10 @@ export function putVersionOps(
   value: Buffer,
   shard?: Buffer,
 ): MetaOp[] {
-  const ops: MetaOp[] = [{ op: 'put', table: 'objects', key: objectKey(bucketId, key), value }];
+  const ops: MetaOp[] = [{ op: 'put', table: TABLES.objects, key: objectKey(bucketId, key), value }];
   if (rec.inline) {
     if (shard && shard.length > 0)
-      ops.push({ op: 'put', table: 'inline', key: idKey(rec.dataId), value: shard });
+      ops.push({ op: 'put', table: TABLES.inline, key: idKey(rec.dataId), value: shard });
   } else {
     ops.push(putRefOp(rec.dataId, { bucketId, key }));
   }
@@ -47,8 +47,8 @@ export function putVersionOps(
  * is dropped for inline versions too: versions written before inline ones stopped getting one have it.
  */
 export function dropVersionOps(rec: ObjectRecord): MetaOp[] {
-  const ops: MetaOp[] = [{ op: 'del', table: 'refs', key: idKey(rec.dataId) }];
-  if (rec.inline) ops.push({ op: 'del', table: 'inline', key: idKey(rec.dataId) });
+  const ops: MetaOp[] = [{ op: 'del', table: TABLES.refs, key: idKey(rec.dataId) }];
+  if (rec.inline) ops.push({ op: 'del', table: TABLES.inline, key: idKey(rec.dataId) });
   return ops;
 }
 

@@ -3,7 +3,7 @@
  * (version-pick.ts) on all drives, or on as few as can decide it.
  */
 import type { ErasureSet, PerDrive } from '../erasure/erasure-set.js';
-import { objectKey } from './index-keys.js';
+import { objectKey, TABLES } from './index-keys.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { pickVersion } from './version-pick.js';
 
@@ -63,7 +63,7 @@ export class VersionState {
 
   /** Reads one key's record from every drive and picks the version read quorum agrees on. */
   async state(bucketId: string, key: string): Promise<ObjectState> {
-    const answers = decodeRecords(await this.set.readAll('objects', objectKey(bucketId, key)));
+    const answers = decodeRecords(await this.set.readAll(TABLES.objects, objectKey(bucketId, key)));
     const perDrive = answers.map(answerValue);
     const answered = answers.filter((a) => a.ok).length;
     const picked = pickVersion(answers);
@@ -90,7 +90,9 @@ export class VersionState {
       const from = this.readTurn++ % online.length;
       const ask = new Set([...online.slice(from), ...online.slice(0, from)].slice(0, want));
       const okey = objectKey(bucketId, key);
-      const first = await set.each(async (d, i) => (ask.has(i) ? d.metaGet('objects', okey) : undefined));
+      const first = await set.each(async (d, i) =>
+        ask.has(i) ? d.metaGet(TABLES.objects, okey) : undefined,
+      );
       let same: Buffer | undefined;
       let agree = true;
       for (const i of ask) {
@@ -105,10 +107,10 @@ export class VersionState {
       const rec = agree && same ? tryDecode(same) : undefined;
       if (rec && rec.layout.data === data) return { current: rec, lagging: false };
       // Undecided: read the rest and decide on every drive, as `state` does.
-      const rest = await set.each(async (d, i) => (ask.has(i) ? undefined : d.metaGet('objects', okey)));
+      const rest = await set.each(async (d, i) => (ask.has(i) ? undefined : d.metaGet(TABLES.objects, okey)));
       const all = rest.map((r, i) => (ask.has(i) ? (first[i] as typeof r) : r));
       return decided(decodeRecords(all), set);
     }
-    return decided(decodeRecords(await set.readAll('objects', objectKey(bucketId, key))), set);
+    return decided(decodeRecords(await set.readAll(TABLES.objects, objectKey(bucketId, key))), set);
   }
 }
