@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { CairnProcess } from './cairn-process.js';
 import { canonicalQuery, signRequest } from './sigv4-signer.js';
 
@@ -17,6 +17,11 @@ export interface RawRequest {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /**
+   * Send these pieces as the body with `Transfer-Encoding: chunked` and no Content-Length, one HTTP
+   * chunk each, waiting for the socket to drain between them (instead of `body`).
+   */
+  chunks?: readonly Buffer[];
   /** Sign with the server's root credentials (default true). */
   sign?: boolean;
   /** Signing time (default now), to probe clock skew. */
@@ -39,7 +44,8 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
   const body = typeof req.body === 'string' ? Buffer.from(req.body) : (req.body ?? Buffer.alloc(0));
   const host = `127.0.0.1:${cairn.port}`;
   let headers: Record<string, string> = { host, ...req.headers };
-  if (body.length > 0 || ['PUT', 'POST'].includes(req.method))
+  if (req.chunks) headers['transfer-encoding'] = 'chunked';
+  else if (body.length > 0 || ['PUT', 'POST'].includes(req.method))
     headers['content-length'] = String(body.length);
   if (req.sign !== false) {
     headers = signRequest({
@@ -79,7 +85,17 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
       r.destroy(new Error(`no answer within ${req.timeoutMs ?? 30_000} ms`)),
     );
     r.on('error', reject);
-    r.end(body);
+    if (!req.chunks) {
+      r.end(body);
+      return;
+    }
+    const pieces = req.chunks;
+    (async () => {
+      for (const piece of pieces) {
+        if (!r.write(piece)) await new Promise((done) => r.once('drain', done));
+      }
+      r.end();
+    })().catch(reject);
   });
 }
 
@@ -91,15 +107,24 @@ export function parseS3Error(body: string): { code: string; message: string } | 
   return { code, message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? '' };
 }
 
+interface Conversation {
+  socket: Socket;
+  /** Everything the server sent so far (latin1). */
+  response(): string;
+  /** Stops listening now (the connection is destroyed). */
+  finish(): void;
+}
+
 /**
- * Writes raw bytes to a TCP connection and collects whatever comes back until the server closes,
- * `idleMs` pass in silence after some answer, or `timeoutMs` in all. For requests node:http will
- * not send (truncated bodies, absurd headers).
+ * Opens a TCP connection and collects whatever the server sends until it closes, `idleMs` pass in
+ * silence after some answer, or `timeoutMs` in all. `start` writes the request; `onData` may act
+ * on the answer so far and return true to keep waiting without the idle clock.
  */
-export async function rawSocket(
+function converse(
   port: number,
-  data: Buffer | string,
-  opts: { endAfterWrite?: boolean; destroyAfterMs?: number; timeoutMs?: number; idleMs?: number } = {},
+  opts: { timeoutMs?: number; idleMs?: number },
+  start: (c: Conversation) => void,
+  onData?: (c: Conversation) => boolean,
 ): Promise<{ response: string; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -115,10 +140,12 @@ export async function rawSocket(
       socket.destroy();
       resolve({ response, closedByServer });
     };
+    const c: Conversation = { socket, response: () => response, finish };
     const total = setTimeout(finish, opts.timeoutMs ?? 10_000);
     socket.on('data', (d: Buffer) => {
       response += d.toString('latin1');
       clearTimeout(idle);
+      if (onData?.(c)) return;
       idle = setTimeout(finish, opts.idleMs ?? 500);
     });
     socket.on('end', () => {
@@ -127,17 +154,31 @@ export async function rawSocket(
     });
     socket.on('close', finish);
     socket.on('error', finish);
+    start(c);
+  });
+}
+
+/**
+ * Writes raw bytes to a TCP connection and collects whatever comes back (see `converse`). For
+ * requests node:http will not send (truncated bodies, absurd headers).
+ */
+export function rawSocket(
+  port: number,
+  data: Buffer | string,
+  opts: { endAfterWrite?: boolean; destroyAfterMs?: number; timeoutMs?: number; idleMs?: number } = {},
+): Promise<{ response: string; closedByServer: boolean }> {
+  return converse(port, opts, ({ socket, finish }) =>
     socket.write(data, () => {
       if (opts.endAfterWrite) socket.end();
       if (opts.destroyAfterMs !== undefined) setTimeout(finish, opts.destroyAfterMs);
-    });
-  });
+    }),
+  );
 }
 
 /**
  * Writes a request head that carries `Expect: 100-continue` and then, as curl and the AWS SDKs do,
  * writes `body` only once the server answers `100 Continue`. Collects everything the server sends
- * until it closes, falls silent for `idleMs` after a final answer, or `timeoutMs` pass.
+ * (see `converse`).
  */
 export async function sendExpectingContinue(
   port: number,
@@ -145,40 +186,19 @@ export async function sendExpectingContinue(
   body: Buffer | string,
   opts: { timeoutMs?: number; idleMs?: number } = {},
 ): Promise<{ response: string; bodySent: boolean; closedByServer: boolean }> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let response = '';
-    let bodySent = false;
-    let closedByServer = false;
-    let done = false;
-    let idle: NodeJS.Timeout | undefined;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(total);
-      clearTimeout(idle);
-      socket.destroy();
-      resolve({ response, bodySent, closedByServer });
-    };
-    const total = setTimeout(finish, opts.timeoutMs ?? 10_000);
-    socket.on('data', (d: Buffer) => {
-      response += d.toString('latin1');
-      clearTimeout(idle);
-      if (!bodySent && /^HTTP\/1\.1 100 [^\r]*\r\n\r\n/.test(response)) {
-        bodySent = true;
-        socket.write(body);
-        return;
-      }
-      idle = setTimeout(finish, opts.idleMs ?? 500);
-    });
-    socket.on('end', () => {
-      closedByServer = true;
-      finish();
-    });
-    socket.on('close', finish);
-    socket.on('error', finish);
-    socket.write(head);
-  });
+  let bodySent = false;
+  const got = await converse(
+    port,
+    opts,
+    ({ socket }) => socket.write(head),
+    ({ socket, response }) => {
+      if (bodySent || !/^HTTP\/1\.1 100 [^\r]*\r\n\r\n/.test(response())) return false;
+      bodySent = true;
+      socket.write(body);
+      return true;
+    },
+  );
+  return { ...got, bodySent };
 }
 
 /** True when the server answers its liveness probe. */

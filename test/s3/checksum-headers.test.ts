@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
   type ChecksumAlgorithm,
-  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
@@ -16,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { assertS3Error, parseS3Error, type RawResponse, rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
-import { useServer } from './fixture.js';
+import { uploadParts, useServer } from './fixture.js';
 
 const MiB = 1024 * 1024;
 const ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -150,24 +149,7 @@ describe('checksum values', () => {
       const Key = `composite-${algorithm}.bin`;
       const data = [Buffer.alloc(5 * MiB, 1), Buffer.from('last part')];
       const UploadId = await newUpload(Key, algorithm);
-      const Parts: CompletedPart[] = [];
-      for (const [i, Body] of data.entries()) {
-        const out = await server.s3.send(
-          new UploadPartCommand({
-            Bucket,
-            Key,
-            UploadId,
-            PartNumber: i + 1,
-            Body,
-            ChecksumAlgorithm: algorithm,
-          }),
-        );
-        Parts.push({
-          PartNumber: i + 1,
-          ETag: out.ETag,
-          [`Checksum${algorithm}`]: out[`Checksum${algorithm}`],
-        });
-      }
+      const Parts = await uploadParts(server.s3, { Bucket, Key, UploadId }, data, algorithm);
       const hash = (b: Buffer) => createHash(algorithm.toLowerCase()).update(b).digest();
       const composite = `${hash(Buffer.concat(data.map(hash))).toString('base64')}-2`;
       const complete = (value: string) =>

@@ -2,7 +2,6 @@
 // send them), and Content-Encoding as stored.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
@@ -23,7 +22,6 @@ import {
   signedRequestHead,
 } from '../helpers/raw-http.js';
 import { bodyBytes, s3Client } from '../helpers/s3-client.js';
-import { signRequest } from '../helpers/sigv4-signer.js';
 import { DRIVE_COUNTS, sdkError, useServer } from './fixture.js';
 
 const md5hex = (b: Buffer) => createHash('md5').update(b).digest('hex');
@@ -46,47 +44,13 @@ function chunkedPut(
   body: Buffer[],
   opts: { payloadHash?: string; headers?: Record<string, string>; query?: Record<string, string> } = {},
 ): Promise<RawResponse> {
-  const signed = signRequest({
+  return rawRequest(cairn, {
     method: 'PUT',
     path,
-    query: opts.query ?? {},
-    headers: { host: `127.0.0.1:${cairn.port}`, ...opts.headers },
+    chunks: body,
     payloadHash: opts.payloadHash ?? 'UNSIGNED-PAYLOAD',
-    accessKey: cairn.accessKey,
-    secretKey: cairn.secretKey,
-    region: cairn.region,
-  });
-  const qs = new URLSearchParams(opts.query ?? {}).toString();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: cairn.port,
-        method: 'PUT',
-        path: qs ? `${path}?${qs}` : path,
-        headers: { ...signed, 'transfer-encoding': 'chunked' },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    (async () => {
-      for (const piece of body) {
-        if (!req.write(piece)) await new Promise((r) => req.once('drain', r));
-      }
-      req.end();
-    })().catch(reject);
+    ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
   });
 }
 

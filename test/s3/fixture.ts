@@ -1,5 +1,11 @@
 import { after, before } from 'node:test';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type ChecksumAlgorithm,
+  type CompletedPart,
+  CreateBucketCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { sdkClientFor } from '../helpers/s3-client.js';
 
@@ -53,4 +59,35 @@ export function useServer(opts: { drives: number; bucket?: string }): TestServer
     await server.cairn?.stop();
   });
   return server;
+}
+
+/**
+ * Uploads `parts` (numbered from 1) to an upload, with `algorithm`'s checksum when given, and
+ * returns the list CompleteMultipartUpload takes: each part's ETag and, with an algorithm, its
+ * checksum as the server answered it.
+ */
+export async function uploadParts(
+  s3: S3Client,
+  target: { Bucket: string; Key: string; UploadId: string },
+  parts: readonly Buffer[],
+  algorithm?: ChecksumAlgorithm,
+): Promise<CompletedPart[]> {
+  const completed: CompletedPart[] = [];
+  for (const [i, Body] of parts.entries()) {
+    const out = await s3.send(
+      new UploadPartCommand({
+        ...target,
+        PartNumber: i + 1,
+        Body,
+        ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
+      }),
+    );
+    const part: CompletedPart = { PartNumber: i + 1, ETag: out.ETag };
+    if (algorithm) {
+      const field = `Checksum${algorithm}` as const;
+      part[field] = out[field];
+    }
+    completed.push(part);
+  }
+  return completed;
 }

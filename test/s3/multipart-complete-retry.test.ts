@@ -13,10 +13,9 @@ import {
   GetObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { bodyBytes } from '../helpers/s3-client.js';
-import { sdkError, useServer } from './fixture.js';
+import { sdkError, uploadParts, useServer } from './fixture.js';
 
 const MiB = 1024 * 1024;
 
@@ -33,20 +32,12 @@ describe('repeated CompleteMultipartUpload', () => {
         ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
       }),
     );
-    const Parts: CompletedPart[] = [];
-    for (const [i, Body] of parts.entries()) {
-      const out = await server.s3.send(
-        new UploadPartCommand({
-          Bucket,
-          Key,
-          UploadId,
-          PartNumber: i + 1,
-          Body,
-          ...(algorithm ? { ChecksumAlgorithm: algorithm } : {}),
-        }),
-      );
-      Parts.push({ PartNumber: i + 1, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 });
-    }
+    const Parts = await uploadParts(
+      server.s3,
+      { Bucket, Key, UploadId: UploadId as string },
+      parts,
+      algorithm,
+    );
     const complete = (extra: object = {}, list = Parts) =>
       server.s3.send(
         new CompleteMultipartUploadCommand({
