@@ -37,9 +37,23 @@ export class DeadlineQueue {
     return entry;
   }
 
-  /** The call ended: its entry no longer expires. */
+  /**
+   * The call ended: its entry no longer expires. Calls mostly end in the order they started, so
+   * finished entries are dropped from the front at once: entries must not outlive their calls
+   * until the next sweep, or a busy drive keeps a second's worth of them alive and they get
+   * promoted out of the young generation (measured: twice the GC time under 4 KiB load).
+   */
   done(entry: Entry): void {
     entry.expire = undefined;
+    const { entries } = this;
+    while (this.head < entries.length && (entries[this.head] as Entry).expire === undefined) this.head++;
+    if (this.head === entries.length) {
+      entries.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= entries.length) {
+      this.entries = entries.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private sweep(): void {

@@ -163,7 +163,10 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         authorize: (action, bucket, key) =>
           authorizeAction(opts.authorizer, principal, action, bucket, key, conditions),
         errorContext: failed.errorContext,
-        log: r.log,
+        // A getter: the request's logger is made only if something logs.
+        get log() {
+          return r.log;
+        },
         body: () => {
           if (failed.body !== undefined) throw new Error('request body opened twice');
           const body: DecodedBody = openRequestBody(req, auth);
