@@ -207,27 +207,41 @@ export class MonitoredDrive implements Drive {
     }
   }
 
-  metaGet(table: string, key: Uint8Array, opts?: CallOptions): Promise<Buffer | undefined> {
+  /**
+   * An index read: answered at once when it can be (`readNow`), else under the drive's rules, after
+   * the identity check when one is due; `fast` reads synchronously, `slow` through the inner drive.
+   */
+  private indexRead<T>(
+    what: string,
+    opts: CallOptions | undefined,
+    fast: (now: ImmediateIndexReads) => T,
+    slow: () => Promise<T>,
+  ): Promise<T> {
     return (
-      this.readNow(opts, (now) => now.metaGetNow(table, key)) ??
-      this.call('metaGet', opts, () => {
-        const read = () =>
-          this.immediate ? this.immediate.metaGetNow(table, key) : this.inner.metaGet(table, key, opts);
+      this.readNow(opts, fast) ??
+      this.call(what, opts, () => {
+        const read = () => (this.immediate ? fast(this.immediate) : slow());
         const check = this.freshness();
         return check ? check.then(read) : Promise.resolve(read());
       })
     );
   }
 
+  metaGet(table: string, key: Uint8Array, opts?: CallOptions): Promise<Buffer | undefined> {
+    return this.indexRead(
+      'metaGet',
+      opts,
+      (now) => now.metaGetNow(table, key),
+      () => this.inner.metaGet(table, key, opts),
+    );
+  }
+
   metaScan(table: string, scan: ScanOptions, opts?: CallOptions): Promise<MetaEntry[]> {
-    return (
-      this.readNow(opts, (now) => now.metaScanNow(table, scan)) ??
-      this.call('metaScan', opts, () => {
-        const read = () =>
-          this.immediate ? this.immediate.metaScanNow(table, scan) : this.inner.metaScan(table, scan, opts);
-        const check = this.freshness();
-        return check ? check.then(read) : Promise.resolve(read());
-      })
+    return this.indexRead(
+      'metaScan',
+      opts,
+      (now) => now.metaScanNow(table, scan),
+      () => this.inner.metaScan(table, scan, opts),
     );
   }
 

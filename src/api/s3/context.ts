@@ -52,14 +52,20 @@ export interface S3Context {
 
 /**
  * The version a request names with `?versionId=`, as object-layer options; the id also goes into
- * the error context (NoSuchVersion names it) and, as S3 does, back in `x-amz-version-id`.
+ * the error context (NoSuchVersion names it).
  */
-export function requestedVersion(ctx: S3Context): VersionOptions {
+export function versionOption(ctx: S3Context): VersionOptions {
   const versionId = ctx.query.get('versionId');
   if (versionId === null) return {};
   ctx.errorContext.versionId = versionId;
-  ctx.res.setHeader('x-amz-version-id', versionId);
   return { versionId };
+}
+
+/** `versionOption`, for a read of that version: S3 names it back in `x-amz-version-id`. */
+export function requestedVersion(ctx: S3Context): VersionOptions {
+  const opts = versionOption(ctx);
+  if (opts.versionId !== undefined) ctx.res.setHeader('x-amz-version-id', opts.versionId);
+  return opts;
 }
 
 /** A request header as one string (repeated headers joined by commas), or undefined when absent. */

@@ -1,31 +1,16 @@
 /**
- * The S3 side of the authorization step: which principal a request is, the condition keys a policy
+ * The S3 side of the authorization step: the anonymous principal, the condition keys a policy
  * may test, and the check of a routed operation (and of a copy's source) against the Authorizer.
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import {
-  type Authorizer,
-  type ConditionContext,
-  type IdentityStore,
-  type Principal,
-  s3Resource,
-} from '../../iam/authorizer.js';
+import { type Authorizer, type ConditionContext, type Principal, s3Resource } from '../../iam/authorizer.js';
 import type { AuthResult } from './auth/auth-result.js';
 import { S3Error } from './errors.js';
 import type { Route } from './router.js';
 
-const ANONYMOUS: Principal = { kind: 'anonymous' };
-
-/** The principal an authenticated request acts as (authentication already found its identity). */
-export function principalOf(auth: AuthResult, identities: IdentityStore): Principal {
-  if (auth.kind === 'anonymous') return ANONYMOUS;
-  const identity = identities.lookup(auth.accessKey);
-  // Authentication looked the key up a moment ago; a key removed since then is refused like any other.
-  if (identity === undefined)
-    throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: auth.accessKey });
-  return identity.principal;
-}
+/** Who an unsigned request is. */
+export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
 /** The global and S3 condition keys of a request, as IAM names them. */
 export function conditionContext(

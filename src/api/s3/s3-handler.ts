@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer, IdentityStore } from '../../iam/authorizer.js';
+import type { Authorizer, Identity, IdentityStore } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
@@ -10,7 +10,7 @@ import { type AuthResult, authenticate, type SignedAuth } from './auth/sigv4.js'
 import type { DecodedBody, Owner, S3Context } from './context.js';
 import { answerS3Error, type FailedRequest } from './error-answer.js';
 import { S3Error } from './errors.js';
-import { authorizeAction, conditionContext, principalOf, routeAction } from './request-authorization.js';
+import { ANONYMOUS, authorizeAction, conditionContext, routeAction } from './request-authorization.js';
 import { setCommonHeaders } from './response.js';
 import { type Route, route } from './router.js';
 
@@ -83,8 +83,6 @@ function continueOnFirstRead(body: Readable, res: ServerResponse): void {
  * operation starts reading the body.
  */
 export function s3Mount(opts: S3HandlerOptions): Mount {
-  const lookupSecret = (accessKey: string) => opts.identities.lookup(accessKey)?.secretKey;
-
   const handle = (r: ApiRequest): void => {
     const { req, res } = r;
     const failed: FailedRequest = {
@@ -101,6 +99,8 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       failed.resource = target.resource;
       failed.errorContext = { bucket: target.bucket, key: target.key };
       if (target.bucket !== undefined) r.facts.bucket = target.bucket;
+      // The identity the signature was checked against is the one the request acts as.
+      let identity: Identity | undefined;
       const auth: AuthResult = authenticate(
         {
           method,
@@ -113,9 +113,12 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
             : {}),
           virtualHostBucket: bucketFromHost(req.headers.host, opts.domains),
         },
-        lookupSecret,
+        (accessKey) => {
+          identity = opts.identities.lookup(accessKey);
+          return identity?.secretKey;
+        },
       );
-      const principal = principalOf(auth, opts.identities);
+      const principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
       if (auth.kind === 'signed') r.facts.principal = auth.accessKey;
       let op: Route;
       try {

@@ -1,4 +1,4 @@
-import { requestedVersion, type S3Context } from '../context.js';
+import { type S3Context, versionOption } from '../context.js';
 import { sendEmpty } from '../response.js';
 
 /**
@@ -6,9 +6,8 @@ import { sendEmpty } from '../response.js';
  * removed (or the delete marker made) as the object layer reports it.
  */
 export async function deleteObject(ctx: S3Context): Promise<void> {
-  const result = await ctx.objects.deleteObject(ctx.bucket, ctx.key, requestedVersion(ctx));
+  const result = await ctx.objects.deleteObject(ctx.bucket, ctx.key, versionOption(ctx));
   if (result.versionId !== undefined) ctx.res.setHeader('x-amz-version-id', result.versionId);
-  else ctx.res.removeHeader('x-amz-version-id');
   if (result.deleteMarker) ctx.res.setHeader('x-amz-delete-marker', 'true');
   sendEmpty(ctx, 204);
 }
