@@ -82,7 +82,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     );
   if (!opened.created)
     for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
-  const layer = new ErasureObjectLayer(ctx, opts.drives);
+  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   layer.watchDrives(opts.drives, opened.format);
   return layer;
@@ -112,6 +112,7 @@ export class ErasureObjectLayer implements ObjectLayer {
   constructor(
     private readonly ctx: LayerContext,
     private readonly endpoints: readonly string[],
+    private readonly deploymentId: string,
   ) {
     this.documents = new ConfigDocuments(ctx);
     this.configs = new BucketConfigStore(ctx, this.documents);
@@ -354,6 +355,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     const rawFree = drives.reduce((a, d) => a + d.free, 0);
     const usable = (raw: number) => Math.floor((raw * data) / set.size);
     return {
+      deploymentId: this.deploymentId,
       drives,
       data,
       parity: set.parity,

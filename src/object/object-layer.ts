@@ -126,6 +126,8 @@ export interface DriveStatus {
 }
 
 export interface StorageInfo {
+  /** The id every drive's format names: the deployment these drives belong to. */
+  deploymentId: string;
   drives: DriveStatus[];
   /** Data and parity shards of new objects. */
   data: number;
