@@ -13,6 +13,7 @@
  * generation), bucket policies per stored document (the bucket configuration store hands back the
  * same Buffer until the document changes).
  */
+import { ObjectLayerError } from '../object/errors.js';
 import type { AuthorizationRequest, Authorizer, Principal } from './authorizer.js';
 import type { IamStore } from './iam-store.js';
 import {
@@ -165,8 +166,11 @@ export class IamAuthorizer implements Authorizer {
     let doc: Buffer | undefined;
     try {
       doc = await this.bucketPolicy(bucket);
-    } catch {
-      return undefined; // no such bucket: no bucket policy (the operation answers NoSuchBucket if allowed)
+    } catch (err) {
+      // No such bucket: no bucket policy (the operation answers NoSuchBucket if allowed). Any other
+      // failure (no read quorum) propagates: skipping a policy that may hold a Deny would fail open.
+      if (err instanceof ObjectLayerError && err.kind === 'NoSuchBucket') return undefined;
+      throw err;
     }
     if (doc === undefined) return undefined;
     const hit = this.bucketPolicies.get(doc);
