@@ -4,6 +4,8 @@ import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
 import { rootIdentityStore, rootOnlyAuthorizer } from '../iam/authorizer.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
+import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
+import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
@@ -21,6 +23,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  const identities = rootIdentityStore(credentials);
   let ready = false;
   const server = new ApiServer({
     log: logger,
@@ -28,12 +31,19 @@ export async function runServerCommand(args: string[]): Promise<void> {
       healthMount(() => ready),
       s3Mount({
         objects,
-        identities: rootIdentityStore(credentials),
-        authorizer: rootOnlyAuthorizer,
+        identities,
+        authorizer: sessionAuthorizer(rootOnlyAuthorizer),
         owner: ownerFor(credentials.accessKey),
         domains: config.domains,
         region: config.region,
         enforceRegion: config.enforceRegion,
+        sts: {
+          identities,
+          // Keyed by the root credentials: tokens stay valid across restarts and on every node.
+          sessions: new TemporaryCredentials(credentials, identities),
+          region: config.region,
+          enforceRegion: config.enforceRegion,
+        },
       }),
     ],
   });

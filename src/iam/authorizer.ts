@@ -7,7 +7,18 @@
  */
 
 /** Who is asking. */
-export type Principal = { kind: 'root'; accessKey: string } | { kind: 'anonymous' };
+export type Principal = { kind: 'root'; accessKey: string } | TemporaryPrincipal | { kind: 'anonymous' };
+
+/**
+ * Temporary credentials from STS AssumeRole (iam/sts/): they act for `parent`, within the session
+ * policy when there is one, until `expiresAt` (ms since the epoch).
+ */
+export interface TemporaryPrincipal {
+  kind: 'temporary';
+  accessKey: string;
+  parent: Principal;
+  expiresAt: number;
+}
 
 /** An access key's secret and the principal it authenticates as. */
 export interface Identity {

@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, type Credentials, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { s3ErrorOf } from '../helpers/s3-client.js';
+import { signRequest } from '../helpers/sigv4-signer.js';
+
+type Keys = { accessKey: string; secretKey: string };
+
+function stsClient(cairn: CairnProcess, keys: Keys, sessionToken?: string): STSClient {
+  return new STSClient({
+    endpoint: cairn.endpoint,
+    region: cairn.region,
+    credentials: {
+      accessKeyId: keys.accessKey,
+      secretAccessKey: keys.secretKey,
+      ...(sessionToken !== undefined ? { sessionToken } : {}),
+    },
+    maxAttempts: 1,
+  });
+}
+
+/** An S3 client using temporary credentials (with or without their session token). */
+function s3With(cairn: CairnProcess, creds: Credentials, opts: { token?: string | null } = {}): S3Client {
+  const token = opts.token === undefined ? creds.SessionToken : opts.token;
+  return new S3Client({
+    endpoint: cairn.endpoint,
+    region: cairn.region,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: {
+      accessKeyId: creds.AccessKeyId ?? '',
+      secretAccessKey: creds.SecretAccessKey ?? '',
+      ...(token !== null && token !== undefined ? { sessionToken: token } : {}),
+    },
+  });
+}
+
+async function assumeRole(
+  cairn: CairnProcess,
+  keys: Keys,
+  input: { DurationSeconds?: number; Policy?: string } = {},
+): Promise<Credentials> {
+  const sts = stsClient(cairn, keys);
+  try {
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: 'arn:xxx:xxx:xxx:xxxx', RoleSessionName: 'test', ...input }),
+    );
+    assert.ok(out.Credentials, 'AssumeRole answered credentials');
+    return out.Credentials;
+  } finally {
+    sts.destroy();
+  }
+}
+
+async function stsError(
+  promise: Promise<unknown>,
+): Promise<{ code: string; status: number | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof STSServiceException, String(err));
+    return { code: err.name, status: err.$metadata.httpStatusCode, message: err.message };
+  }
+  throw new Error('expected the STS call to fail');
+}
+
+async function s3Error(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (err) {
+    return s3ErrorOf(err);
+  }
+  throw new Error('expected the S3 call to fail');
+}
+
+describe('STS AssumeRole on the S3 endpoint', () => {
+  let cairn: CairnProcess;
+  let root: Keys;
+
+  before(async () => {
+    cairn = await startCairn({ drives: 1 });
+    root = { accessKey: cairn.accessKey, secretKey: cairn.secretKey };
+  });
+  after(async () => {
+    await cairn?.stop();
+  });
+
+  it('answers the AWS SDK STS client with credentials that expire in an hour by default', async () => {
+    const before = Date.now();
+    const creds = await assumeRole(cairn, root);
+    assert.match(creds.AccessKeyId ?? '', /^[A-Z2-7]{20}$/);
+    assert.equal(creds.SecretAccessKey?.length, 40);
+    assert.ok((creds.SessionToken?.length ?? 0) > 40);
+    const expires = creds.Expiration?.getTime() ?? 0;
+    assert.ok(expires >= Math.floor(before / 1000) * 1000 + 3600_000 - 1000, String(creds.Expiration));
+    assert.ok(expires <= Date.now() + 3600_000, String(creds.Expiration));
+  });
+
+  it('root temporary credentials work in the S3 client, including presigned URLs', async () => {
+    const creds = await assumeRole(cairn, root, { DurationSeconds: 900 });
+    const expires = creds.Expiration?.getTime() ?? 0;
+    assert.ok(Math.abs(expires - (Date.now() + 900_000)) < 5000, String(creds.Expiration));
+    const s3 = s3With(cairn, creds);
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'sts-root' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'sts-root', Key: 'hello.txt', Body: 'hi there' }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'sts-root', Key: 'hello.txt' }));
+      assert.equal(await got.Body?.transformToString(), 'hi there');
+      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'sts-root', Key: 'hello.txt' }), {
+        expiresIn: 300,
+      });
+      assert.match(url, /X-Amz-Security-Token=/);
+      const res = await fetch(url);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'hi there');
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('DurationSeconds outside 900 s – 12 h is a ValidationError', async () => {
+    const sts = stsClient(cairn, root);
+    try {
+      for (const DurationSeconds of [899, 43_201]) {
+        const err = await stsError(
+          sts.send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's', DurationSeconds })),
+        );
+        assert.equal(err.code, 'ValidationError');
+        assert.equal(err.status, 400);
+        assert.match(err.message, /durationSeconds/);
+      }
+      const longest = await sts.send(
+        new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's', DurationSeconds: 43_200 }),
+      );
+      assert.ok(
+        Math.abs((longest.Credentials?.Expiration?.getTime() ?? 0) - (Date.now() + 43_200_000)) < 5000,
+      );
+    } finally {
+      sts.destroy();
+    }
+  });
+
+  it('temporary credentials without their session token are InvalidAccessKeyId', async () => {
+    const creds = await assumeRole(cairn, root);
+    const s3 = s3With(cairn, creds, { token: null });
+    try {
+      const err = await s3Error(s3.send(new ListBucketsCommand({})));
+      assert.equal(err.code, 'InvalidAccessKeyId');
+      assert.equal(err.status, 403);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('an altered session token, or another session’s token, is InvalidToken', async () => {
+    const creds = await assumeRole(cairn, root);
+    const other = await assumeRole(cairn, root);
+    const token = creds.SessionToken ?? '';
+    const flipped = `${token.slice(0, 30)}${token[30] === 'A' ? 'B' : 'A'}${token.slice(31)}`;
+    for (const bad of [flipped, token.slice(0, -8), other.SessionToken ?? '', 'garbage']) {
+      const s3 = s3With(cairn, creds, { token: bad });
+      try {
+        const err = await s3Error(s3.send(new ListBucketsCommand({})));
+        assert.equal(err.code, 'InvalidToken', bad.slice(0, 20));
+        assert.equal(err.status, 400);
+        assert.equal(err.message, 'The provided token is malformed or otherwise invalid.');
+      } finally {
+        s3.destroy();
+      }
+    }
+  });
+
+  it('a session token sent with long-term credentials is InvalidToken', async () => {
+    const creds = await assumeRole(cairn, root);
+    const s3 = s3With(cairn, {
+      AccessKeyId: root.accessKey,
+      SecretAccessKey: root.secretKey,
+      SessionToken: creds.SessionToken,
+      Expiration: undefined,
+    });
+    try {
+      assert.equal((await s3Error(s3.send(new ListBucketsCommand({})))).code, 'InvalidToken');
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('temporary credentials cannot assume a role again', async () => {
+    const creds = await assumeRole(cairn, root);
+    const sts = stsClient(
+      cairn,
+      { accessKey: creds.AccessKeyId ?? '', secretKey: creds.SecretAccessKey ?? '' },
+      creds.SessionToken,
+    );
+    try {
+      const err = await stsError(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })));
+      assert.deepEqual([err.code, err.status], ['AccessDenied', 403]);
+    } finally {
+      sts.destroy();
+    }
+  });
+
+  it('a wrong secret is AccessDenied in the STS error form', async () => {
+    const err = await stsError(
+      stsClient(cairn, { accessKey: root.accessKey, secretKey: 'wrong-secret-key' }).send(
+        new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' }),
+      ),
+    );
+    assert.deepEqual([err.code, err.status], ['AccessDenied', 403]);
+    assert.match(err.message, /signature/);
+  });
+
+  it('errors are STS ErrorResponse documents; other STS actions are NotImplemented', async () => {
+    const form = (body: string) =>
+      rawRequest(cairn, {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body,
+        sign: false,
+      });
+    const unsigned = await form('Action=AssumeRole&Version=2011-06-15');
+    assert.equal(unsigned.status, 403);
+    assert.match(unsigned.headers['content-type'] as string, /xml/);
+    assert.match(
+      unsigned.body,
+      /^<\?xml[^>]*>\n<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>AccessDenied<\/Code><Message>[^<]+<\/Message><\/Error><RequestId>[^<]+<\/RequestId><\/ErrorResponse>$/,
+    );
+    const web = await form('Action=AssumeRoleWithWebIdentity&Version=2011-06-15&WebIdentityToken=x');
+    assert.equal(web.status, 501);
+    assert.match(web.body, /<Code>NotImplemented<\/Code>/);
+    const version = await form('Action=AssumeRole&Version=2010-01-01');
+    assert.equal(version.status, 400);
+    assert.match(version.body, /<Code>MissingParameter<\/Code>/);
+    const unknown = await form('Action=Frobnicate&Version=2011-06-15');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body, /<Code>InvalidAction<\/Code>/);
+  });
+
+  it('an STS signature is refused for S3, and an S3 signature for STS', async () => {
+    const body = 'Action=AssumeRole&Version=2011-06-15';
+    const s3Signed = await rawRequest(cairn, {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    assert.equal(s3Signed.status, 403);
+    assert.match(s3Signed.body, /<Code>AccessDenied<\/Code><Message>[^<]*incorrect service &quot;s3&quot;/);
+    const host = `127.0.0.1:${cairn.port}`;
+    const headers = signRequest({
+      method: 'GET',
+      path: '/',
+      headers: { host },
+      service: 'sts',
+      region: cairn.region,
+      ...root,
+    });
+    const listing = await fetch(`${cairn.endpoint}/`, { headers });
+    assert.equal(listing.status, 400);
+    assert.match(
+      await listing.text(),
+      /<Code>AuthorizationHeaderMalformed<\/Code>.*incorrect service &quot;sts&quot;/,
+    );
+  });
+
+  it('temporary credentials keep working after a restart', async () => {
+    const creds = await assumeRole(cairn, root);
+    await cairn.stop({ keepDrives: true });
+    await cairn.restart();
+    const s3 = s3With(cairn, creds);
+    try {
+      const out = await s3.send(new ListBucketsCommand({}));
+      assert.ok(out.Buckets?.some((b) => b.Name === 'sts-root'));
+    } finally {
+      s3.destroy();
+    }
+  });
+});
