@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adminMount } from '../api/admin/admin-handler.js';
 import { healthMount } from '../api/health/health.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
-import { rootIdentityStore, rootOnlyAuthorizer } from '../iam/authorizer.js';
+import { IamAuthorizer } from '../iam/iam-authorizer.js';
+import { IamStore } from '../iam/iam-store.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
@@ -22,25 +25,42 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.env,
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
+  const startedAt = new Date();
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
-  const identities = rootIdentityStore(credentials);
+  // Users, groups, policies and service accounts, read from the drives once; served from memory.
+  const iam = await IamStore.open(objects, credentials);
+  const authorizer = new IamAuthorizer(iam, (bucket) => objects.getBucketConfig(bucket, 'policy'), log);
+  const version = (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  let endpoint = '';
   let ready = false;
   const server = new ApiServer({
     log: logger,
     mounts: [
       healthMount(() => ready),
+      adminMount({
+        iam,
+        authorizer,
+        objects,
+        region: config.region,
+        version,
+        startedAt,
+        endpoint: () => endpoint,
+      }),
       s3Mount({
         objects,
-        identities,
-        authorizer: sessionAuthorizer(rootOnlyAuthorizer),
+        identities: iam,
+        // Temporary credentials act as their parent, within their session policy.
+        authorizer: sessionAuthorizer(authorizer),
         owner: ownerFor(credentials.accessKey),
         domains: config.domains,
         region: config.region,
         enforceRegion: config.enforceRegion,
         sts: {
-          identities,
+          identities: iam,
           // Keyed by the root credentials: tokens stay valid across restarts and on every node.
-          sessions: new TemporaryCredentials(credentials, identities),
+          sessions: new TemporaryCredentials(credentials, iam),
           region: config.region,
           enforceRegion: config.enforceRegion,
         },
@@ -50,7 +70,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   process.stdout.write(
     [
       `Cairn is serving ${config.drives.length} drive(s): ${config.drives.join(', ')}`,

@@ -1,3 +1,5 @@
+import type { Policy } from './policy/policy.js';
+
 /**
  * The authorization step. The API layer authenticates a request (SigV4/SigV2, or none), finds who
  * it is with an IdentityStore, routes it to an operation whose row names its IAM action, and then
@@ -6,17 +8,28 @@
  * policies come with the access-control issue; they implement these interfaces.
  */
 
-/** Who is asking. */
-export type Principal = { kind: 'root'; accessKey: string } | TemporaryPrincipal | { kind: 'anonymous' };
+/**
+ * Who is asking. Every signed kind carries the access key it signed with; new kinds (temporary STS
+ * credentials) add a member here and a case to the Authorizer.
+ */
+export type Principal =
+  | { kind: 'root'; accessKey: string }
+  | { kind: 'anonymous' }
+  /** An IAM user: its access key is its name. */
+  | { kind: 'user'; accessKey: string; name: string }
+  /** A service account of `parent` (a user's name, or the root user's access key). */
+  | { kind: 'serviceAccount'; accessKey: string; parent: string; parentIsRoot: boolean }
+  | TemporaryPrincipal;
 
 /**
- * Temporary credentials from STS AssumeRole (iam/sts/): they act for `parent`, within the session
- * policy when there is one, until `expiresAt` (ms since the epoch).
+ * Temporary credentials from STS AssumeRole (iam/sts/): they act for `parent` (the root user or a
+ * user, as it is now), within `sessionPolicy` when the session has one, until `expiresAt` (ms).
  */
 export interface TemporaryPrincipal {
   kind: 'temporary';
   accessKey: string;
-  parent: Principal;
+  parent: Extract<Principal, { kind: 'root' } | { kind: 'user' }>;
+  sessionPolicy?: Policy;
   expiresAt: number;
 }
 
@@ -48,8 +61,11 @@ export interface AuthorizationRequest {
 }
 
 export interface Authorizer {
-  /** True when the request is allowed; the caller answers AccessDenied otherwise. */
-  authorize(request: AuthorizationRequest): boolean;
+  /**
+   * True when the request is allowed; the caller answers AccessDenied otherwise. A promise when
+   * the decision needs a document that is not in memory yet (a bucket policy's first read).
+   */
+  authorize(request: AuthorizationRequest): boolean | Promise<boolean>;
 }
 
 /** The resource ARN an S3 action applies to. */

@@ -6,8 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { IdentityStore, Principal } from '../../iam/authorizer.js';
-import type { TemporaryCredentials } from '../../iam/sts/temporary-credentials.js';
+import type { Identity, IdentityStore } from '../../iam/authorizer.js';
+import { MalformedPolicyError } from '../../iam/policy/policy.js';
+import { SessionPolicyTooLarge, validateSessionPolicy } from '../../iam/sts/session-policy.js';
+import type { SessionParentPrincipal, TemporaryCredentials } from '../../iam/sts/temporary-credentials.js';
 import { authenticate } from '../s3/auth/sigv4.js';
 import { isS3Error } from '../s3/errors.js';
 import type { ApiRequest } from '../server.js';
@@ -56,14 +58,24 @@ async function assumeRole(r: ApiRequest, opts: StsOptions): Promise<void> {
   const form = new URLSearchParams(body.toString('utf8'));
   r.facts.api = checkAction(form);
   const caller = authenticateCaller(r, opts, body);
-  r.facts.principal = caller.accessKey;
-  const policy = sessionPolicyText(form);
-  if (policy !== undefined) {
-    throw new StsError('NotImplemented', 'Session policies are not implemented yet.');
-  }
+  r.facts.principal = caller.principal.accessKey;
+  const policy = sessionPolicy(form);
   const duration = sessionDuration(form);
-  const credentials = opts.sessions.issue(caller, duration);
+  const credentials = opts.sessions.issue(caller.principal, caller.secretKey, duration, policy);
   send(r, 200, assumeRoleResponseXml(credentials, r.id));
+}
+
+/** The packed session policy, when the form has one: MalformedPolicyDocument or PackedPolicyTooLarge otherwise. */
+function sessionPolicy(form: URLSearchParams): string | undefined {
+  const text = sessionPolicyText(form);
+  if (text === undefined) return undefined;
+  try {
+    return validateSessionPolicy(text);
+  } catch (err) {
+    if (err instanceof MalformedPolicyError) throw new StsError('MalformedPolicyDocument', err.message);
+    if (err instanceof SessionPolicyTooLarge) throw new StsError('PackedPolicyTooLarge', err.message);
+    throw err;
+  }
 }
 
 /** The caller, when the request is signed for STS by a principal that may assume a role. */
@@ -71,7 +83,7 @@ function authenticateCaller(
   r: ApiRequest,
   opts: StsOptions,
   body: Buffer,
-): Extract<Principal, { kind: 'root' }> {
+): { principal: SessionParentPrincipal; secretKey: string } {
   const { req } = r;
   const authorization = req.headers.authorization;
   // MinIO serves AssumeRole only to SigV4 header-signed requests.
@@ -87,7 +99,7 @@ function authenticateCaller(
       "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
   }
-  let principal: Principal | undefined;
+  let identity: Identity | undefined;
   let auth: ReturnType<typeof authenticate>;
   try {
     auth = authenticate(
@@ -104,8 +116,7 @@ function authenticateCaller(
       (accessKey, sessionToken) => {
         // Temporary credentials cannot make further temporary credentials (MinIO).
         if (sessionToken !== undefined) throw new StsError('AccessDenied');
-        const identity = opts.identities.lookup(accessKey);
-        principal = identity?.principal;
+        identity = opts.identities.lookup(accessKey);
         return identity?.secretKey;
       },
     );
@@ -114,15 +125,17 @@ function authenticateCaller(
     if (isS3Error(err)) throw new StsError('AccessDenied', err.message);
     throw err;
   }
-  if (auth.kind !== 'signed' || principal === undefined) throw new StsError('AccessDenied');
+  if (auth.kind !== 'signed' || identity === undefined) throw new StsError('AccessDenied');
   if (opts.enforceRegion && auth.signatureVersion === 4 && auth.region !== opts.region) {
     throw new StsError(
       'AccessDenied',
       `The authorization header is malformed; the region '${auth.region}' is wrong; expecting '${opts.region}'`,
     );
   }
-  if (principal.kind !== 'root') throw new StsError('AccessDenied');
-  return principal;
+  const { principal, secretKey } = identity;
+  // Service accounts and temporary credentials cannot assume a role (MinIO).
+  if (principal.kind !== 'root' && principal.kind !== 'user') throw new StsError('AccessDenied');
+  return { principal, secretKey };
 }
 
 function readForm(r: ApiRequest): Promise<Buffer> {

@@ -19,6 +19,7 @@ function claims(over: Partial<SessionClaims> = {}): SessionClaims {
   return {
     accessKey: 'ABCDEFGHIJKLMNOPQRST',
     parent: { kind: 'user', accessKey: 'alice' },
+    parentBinding: 'AAAAAAAAAAAAAAAAAAAAAA',
     expiresAt: NOW + 3600_000,
     sessionPolicy: '{"Version":"2012-10-17","Statement":[]}',
     ...over,

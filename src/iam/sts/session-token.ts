@@ -5,10 +5,10 @@
  *   - an access key: 20 random base32 characters (100 bits), new for every session;
  *   - a secret key: HMAC-SHA256(secretKeyKey, accessKey), so the server can recompute it from the
  *     access key alone and nothing needs to be remembered;
- *   - a session token: AES-256-GCM over the session's claims {access key, parent principal,
- *     expiry, session policy}. GCM both authenticates the claims (a changed byte fails to open)
- *     and hides them (the parent's name and the policy are not readable by whoever holds the
- *     token). The version byte is bound in as additional data.
+ *   - a session token: AES-256-GCM over the session's claims {access key, parent principal, a
+ *     keyed digest of the parent's secret, expiry, session policy}. GCM both authenticates the
+ *     claims (a changed byte fails to open) and hides them (the parent's name and the policy are
+ *     not readable by whoever holds the token). The version byte is bound in as additional data.
  * Both keys are derived with HKDF-SHA256 from the root credentials, so every node that shares them
  * (and the same node after a restart) opens the same tokens. Consequences, by design: rotating the
  * root credentials ends every outstanding session; a single session cannot be revoked except by
@@ -27,6 +27,8 @@ export interface SessionParent {
 export interface SessionClaims {
   accessKey: string;
   parent: SessionParent;
+  /** A keyed digest of the parent's secret when the session began (base64url). */
+  parentBinding: string;
   /** Milliseconds since the epoch; whole seconds, as AWS reports Expiration. */
   expiresAt: number;
   /** The session policy as the caller sent it (already validated), if any. */
@@ -87,6 +89,7 @@ export function sealSessionToken(keys: SessionKeys, claims: SessionClaims): stri
     a: claims.accessKey,
     k: claims.parent.kind,
     p: claims.parent.accessKey,
+    b: claims.parentBinding,
     e: Math.floor(claims.expiresAt / 1000),
   };
   if (claims.sessionPolicy !== undefined) body.s = claims.sessionPolicy;
@@ -102,6 +105,7 @@ interface WireClaims {
   a: string;
   k: 'root' | 'user';
   p: string;
+  b: string;
   e: number;
   s?: string;
 }
@@ -148,12 +152,19 @@ function decrypt(keys: SessionKeys, token: string): SessionClaims | undefined {
 function fromWire(value: unknown): SessionClaims | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const w = value as Partial<WireClaims>;
-  if (typeof w.a !== 'string' || typeof w.p !== 'string' || typeof w.e !== 'number') return undefined;
+  if (
+    typeof w.a !== 'string' ||
+    typeof w.p !== 'string' ||
+    typeof w.b !== 'string' ||
+    typeof w.e !== 'number'
+  )
+    return undefined;
   if (w.k !== 'root' && w.k !== 'user') return undefined;
   if (w.s !== undefined && typeof w.s !== 'string') return undefined;
   const claims: SessionClaims = {
     accessKey: w.a,
     parent: { kind: w.k, accessKey: w.p },
+    parentBinding: w.b,
     expiresAt: w.e * 1000,
   };
   if (w.s !== undefined) claims.sessionPolicy = w.s;

@@ -4,7 +4,10 @@
  * the session, the secret key is recomputed from the access key, and the parent is looked up on
  * every request, so a parent that is disabled or deleted stops its sessions at once.
  */
-import type { Identity, IdentityStore, Principal } from '../authorizer.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Identity, IdentityStore, TemporaryPrincipal } from '../authorizer.js';
+import type { Policy } from '../policy/policy.js';
+import { compileSessionPolicy } from './session-policy.js';
 import {
   deriveSessionKeys,
   newTemporaryAccessKey,
@@ -31,7 +34,7 @@ export interface IssuedCredentials {
 }
 
 /** A principal that may assume a role: temporary credentials and service accounts may not (MinIO). */
-export type SessionParentPrincipal = Extract<Principal, { kind: 'root' }>;
+export type SessionParentPrincipal = TemporaryPrincipal['parent'];
 
 /** Opened sessions kept so a busy client does not pay for decryption on every request. */
 const MAX_CACHED_SESSIONS = 1024;
@@ -39,6 +42,9 @@ const MAX_CACHED_SESSIONS = 1024;
 interface OpenedSession {
   claims: SessionClaims;
   secretKey: string;
+  sessionPolicy: Policy | undefined;
+  /** The parent's secret last seen to match the token's binding (skips the HMAC while unchanged). */
+  verifiedParentSecret?: string;
 }
 
 export class TemporaryCredentials {
@@ -57,12 +63,25 @@ export class TemporaryCredentials {
     this.keys = deriveSessionKeys(root);
   }
 
-  /** New credentials acting for `parent` for `durationSeconds`, narrowed by `sessionPolicy` (validated JSON). */
-  issue(parent: SessionParentPrincipal, durationSeconds: number, sessionPolicy?: string): IssuedCredentials {
+  /**
+   * New credentials acting for `parent` (with `parentSecret`, its current secret key) for
+   * `durationSeconds`, narrowed by `sessionPolicy` (packed, validated by validateSessionPolicy).
+   */
+  issue(
+    parent: SessionParentPrincipal,
+    parentSecret: string,
+    durationSeconds: number,
+    sessionPolicy?: string,
+  ): IssuedCredentials {
     const accessKey = newTemporaryAccessKey();
     // Whole seconds: Expiration is reported, and checked, to the second.
     const expiresAt = Math.floor((this.now() + durationSeconds * 1000) / 1000) * 1000;
-    const claims: SessionClaims = { accessKey, parent: parentOf(parent), expiresAt };
+    const claims: SessionClaims = {
+      accessKey,
+      parent: { kind: parent.kind, accessKey: parent.accessKey },
+      parentBinding: this.parentBinding(parentSecret),
+      expiresAt,
+    };
     if (sessionPolicy !== undefined) claims.sessionPolicy = sessionPolicy;
     return {
       accessKey,
@@ -74,17 +93,23 @@ export class TemporaryCredentials {
 
   /**
    * The identity of temporary `accessKey` presenting `sessionToken`; undefined when its parent no
-   * longer exists or is disabled (the key is then unknown, InvalidAccessKeyId, as MinIO answers).
-   * Throws SessionTokenError for a token that is not genuine, not this key's, or expired.
+   * longer exists, is disabled, or is not the one the session was made for (deleted and made
+   * again, or given a new secret): the key is then unknown (InvalidAccessKeyId), as MinIO answers
+   * for the temporary credentials of a removed or disabled user. Throws SessionTokenError for a
+   * token that is not genuine, not this key's, or expired.
    */
   identify(accessKey: string, sessionToken: string): Identity | undefined {
     const session = this.open(accessKey, sessionToken);
-    const parent = this.parentPrincipal(session.claims.parent);
+    const parent = this.currentParent(session);
     if (parent === undefined) return undefined;
-    return {
-      secretKey: session.secretKey,
-      principal: { kind: 'temporary', accessKey, parent, expiresAt: session.claims.expiresAt },
+    const principal: TemporaryPrincipal = {
+      kind: 'temporary',
+      accessKey,
+      parent,
+      expiresAt: session.claims.expiresAt,
     };
+    if (session.sessionPolicy !== undefined) principal.sessionPolicy = session.sessionPolicy;
+    return { secretKey: session.secretKey, principal };
   }
 
   private open(accessKey: string, token: string): OpenedSession {
@@ -99,7 +124,13 @@ export class TemporaryCredentials {
       return cached;
     }
     const claims = openSessionToken(this.keys, token, accessKey, now);
-    const session = { claims, secretKey: temporarySecretKey(this.keys, accessKey) };
+    const session: OpenedSession = {
+      claims,
+      secretKey: temporarySecretKey(this.keys, accessKey),
+      // Validated when issued; the token is genuine, so this compiles.
+      sessionPolicy:
+        claims.sessionPolicy === undefined ? undefined : compileSessionPolicy(claims.sessionPolicy),
+    };
     // Oldest first out: Map keeps insertion order.
     if (this.cache.size >= MAX_CACHED_SESSIONS) {
       const oldest = this.cache.keys().next().value;
@@ -109,18 +140,31 @@ export class TemporaryCredentials {
     return session;
   }
 
-  /** The parent as it is now: the root user, or an enabled user that still exists. */
-  private parentPrincipal(parent: SessionParent): Principal | undefined {
-    if (parent.kind === 'root') {
-      return parent.accessKey === this.root.accessKey
-        ? { kind: 'root', accessKey: parent.accessKey }
-        : undefined;
+  /** The session's parent as it is now, when it is still the one the session was made for. */
+  private currentParent(session: OpenedSession): SessionParentPrincipal | undefined {
+    const { parent } = session.claims;
+    const identity = this.identities.lookup(parent.accessKey);
+    const principal = identity?.principal;
+    if (identity === undefined || principal === undefined || principal.kind !== parent.kind) return undefined;
+    if (principal.kind !== 'root' && principal.kind !== 'user') return undefined;
+    if (session.verifiedParentSecret !== identity.secretKey) {
+      const expected = Buffer.from(session.claims.parentBinding, 'base64url');
+      const actual = Buffer.from(this.parentBinding(identity.secretKey), 'base64url');
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+      session.verifiedParentSecret = identity.secretKey;
     }
-    const principal = this.identities.lookup(parent.accessKey)?.principal;
-    return (principal?.kind as string) === 'user' ? principal : undefined;
+    return principal;
   }
-}
 
-function parentOf(principal: SessionParentPrincipal): SessionParent {
-  return { kind: principal.kind, accessKey: principal.accessKey };
+  /**
+   * Binds a session to its parent's secret, so a user deleted and made again under the same name,
+   * or given a new secret, does not inherit the old sessions. Reveals nothing of the secret.
+   */
+  private parentBinding(parentSecret: string): string {
+    return createHmac('sha256', this.keys.tokenKey)
+      .update(`parent\0${parentSecret}`, 'utf8')
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
+  }
 }
