@@ -52,11 +52,12 @@ export class TemporaryCredentials {
   private readonly cache = new Map<string, OpenedSession>();
 
   /**
-   * `root` is the key source (every node sharing it accepts the same tokens) and a parent;
-   * `identities` finds the other parents on every request. `now` is the clock (ms).
+   * `root` (the root credentials) is the key source: every node sharing them accepts the same
+   * tokens. `identities` finds each session's parent, the root user included, on every request.
+   * `now` is the clock (ms).
    */
   constructor(
-    private readonly root: { accessKey: string; secretKey: string },
+    root: { accessKey: string; secretKey: string },
     private readonly identities: IdentityStore,
     private readonly now: () => number = Date.now,
   ) {
