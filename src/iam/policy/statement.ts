@@ -1,4 +1,4 @@
-import { type ActionMatcher, actionMatches } from './actions.js';
+import type { ActionMatcher } from './actions.js';
 import type { CompiledCondition } from './conditions.js';
 import type { RequestScope } from './request-scope.js';
 import { compilePattern, globMatches, literalOf, type Pattern, resolvePattern } from './wildcard.js';
@@ -75,18 +75,16 @@ function principalMatches(m: PrincipalMatcher, principals: readonly string[]): b
 }
 
 /**
- * Whether the statement applies to the request. Cheap tests first: the action, then the resource,
- * then the principal; the condition (which may build the request's condition keys) last.
+ * Whether a statement whose action element matched applies to the request: the resource, then
+ * the principal, then the condition (which may build the request's condition keys) last.
  * A Resource or NotResource whose variable has no value makes the statement not apply.
  */
 export function statementApplies(
   s: CompiledStatement,
-  lowerAction: string,
   resource: string,
   principals: readonly string[],
   scope: RequestScope,
 ): boolean {
-  if (actionMatches(s.actions, lowerAction) === s.notAction) return false;
   if (s.resources !== undefined) {
     const hit = resourceMatches(s.resources, resource, scope);
     if (hit === undefined || hit === s.notResource) return false;
