@@ -5,7 +5,7 @@ import { type PolicyKind, parseDocument } from './parse.js';
 import { RequestScope } from './request-scope.js';
 import { statementApplies } from './statement.js';
 
-export { MalformedPolicyError } from './malformed-policy-error.js';
+export { MalformedPolicyError, PolicyTooLargeError } from './malformed-policy-error.js';
 export type { PolicyKind } from './parse.js';
 
 /** A parsed, validated and compiled policy document. */
