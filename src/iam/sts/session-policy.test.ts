@@ -9,7 +9,9 @@ test('a valid session policy is packed: whitespace goes, meaning stays', () => {
   const text = JSON.stringify({ Version: '2012-10-17', Statement: [statement] }, null, 4);
   const packed = validateSessionPolicy(text);
   assert.equal(packed, JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
-  assert.equal(compileSessionPolicy(packed).statements.length, 1);
+  const compiled = compileSessionPolicy(packed);
+  assert.equal(compiled.text, packed);
+  assert.equal(compiled.version, '2012-10-17');
 });
 
 test('invalid documents, a missing Version and a Principal are MalformedPolicyError', () => {
