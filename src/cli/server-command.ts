@@ -7,6 +7,8 @@ import { ApiServer } from '../api/server.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
 import { IamStore } from '../iam/iam-store.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
+import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
+import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
@@ -49,11 +51,19 @@ export async function runServerCommand(args: string[]): Promise<void> {
       s3Mount({
         objects,
         identities: iam,
-        authorizer,
+        // Temporary credentials act as their parent, within their session policy.
+        authorizer: sessionAuthorizer(authorizer),
         owner: ownerFor(credentials.accessKey),
         domains: config.domains,
         region: config.region,
         enforceRegion: config.enforceRegion,
+        sts: {
+          identities: iam,
+          // Keyed by the root credentials: tokens stay valid across restarts and on every node.
+          sessions: new TemporaryCredentials(credentials, iam),
+          region: config.region,
+          enforceRegion: config.enforceRegion,
+        },
       }),
     ],
   });

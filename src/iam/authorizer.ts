@@ -1,3 +1,5 @@
+import type { Policy } from './policy/policy.js';
+
 /**
  * The authorization step. The API layer authenticates a request (SigV4/SigV2, or none), finds who
  * it is with an IdentityStore, routes it to an operation whose row names its IAM action, and then
@@ -16,7 +18,20 @@ export type Principal =
   /** An IAM user: its access key is its name. */
   | { kind: 'user'; accessKey: string; name: string }
   /** A service account of `parent` (a user's name, or the root user's access key). */
-  | { kind: 'serviceAccount'; accessKey: string; parent: string; parentIsRoot: boolean };
+  | { kind: 'serviceAccount'; accessKey: string; parent: string; parentIsRoot: boolean }
+  | TemporaryPrincipal;
+
+/**
+ * Temporary credentials from STS AssumeRole (iam/sts/): they act for `parent` (the root user or a
+ * user, as it is now), within `sessionPolicy` when the session has one, until `expiresAt` (ms).
+ */
+export interface TemporaryPrincipal {
+  kind: 'temporary';
+  accessKey: string;
+  parent: Extract<Principal, { kind: 'root' } | { kind: 'user' }>;
+  sessionPolicy?: Policy;
+  expiresAt: number;
+}
 
 /** An access key's secret and the principal it authenticates as. */
 export interface Identity {

@@ -104,8 +104,9 @@ export function adminMount(services: AdminServices): Mount {
     try {
       const method = (req.method ?? 'GET').toUpperCase();
       let identity: Identity | undefined;
-      const auth = authenticate({ method, rawUrl: url, headers: req.headers }, (accessKey) => {
-        identity = services.iam.lookup(accessKey);
+      const auth = authenticate({ method, rawUrl: url, headers: req.headers }, (accessKey, sessionToken) => {
+        // Temporary (STS) credentials are not served here; a token is never silently ignored.
+        identity = sessionToken === undefined ? services.iam.lookup(accessKey) : undefined;
         return identity?.secretKey;
       });
       if (auth.kind !== 'signed' || !identity) throw accessDenied();

@@ -14,15 +14,18 @@ export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
 /**
  * AWS's aws:PrincipalType: `Account` for the root user, `User` for IAM users (and, as MinIO
- * reports them, their service accounts), `Anonymous` for unsigned requests.
+ * reports them, their service accounts), `AssumedRole` for STS sessions, `Anonymous` for
+ * unsigned requests.
  */
 function principalType(p: Principal): string {
+  if (p.kind === 'temporary') return 'AssumedRole';
   return p.kind === 'anonymous' ? 'Anonymous' : p.kind === 'root' ? 'Account' : 'User';
 }
 
 /**
  * The user a request acts for, as aws:username and aws:userid carry it: the IAM user's name, a
- * service account's parent (MinIO's rule), the root user's access key as its id; none for anonymous.
+ * service account's or a session's parent (MinIO's rule), the root user's access key as its id;
+ * none for anonymous.
  */
 function userOf(p: Principal): { username?: string; userid?: string } {
   switch (p.kind) {
@@ -32,6 +35,9 @@ function userOf(p: Principal): { username?: string; userid?: string } {
       return { username: p.parent, userid: p.parent };
     case 'root':
       return { userid: p.accessKey };
+    case 'temporary':
+      // A session acts for its parent, whose name its policies' ${aws:username} means (MinIO).
+      return userOf(p.parent);
     default:
       return {};
   }

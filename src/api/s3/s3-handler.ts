@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import type { Authorizer, ConditionContext, Identity, IdentityStore } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
+import { temporaryIdentity } from '../sts/session-identity.js';
+import { isStsRequest, type StsOptions, serveSts } from '../sts/sts-handler.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
 import { openRequestBody } from './auth/request-body.js';
 import { type AuthResult, authenticate, type SignedAuth } from './auth/sigv4.js';
@@ -30,6 +32,8 @@ export interface S3HandlerOptions {
    * region: then, as with MinIO, any region a client signs with is accepted.
    */
   enforceRegion?: boolean;
+  /** STS (AssumeRole) on this endpoint, and the temporary credentials it issues; absent: neither. */
+  sts?: StsOptions;
 }
 
 /** The canonical owner of everything while the root user owns everything: derived from its key. */
@@ -95,6 +99,11 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
     const method = failed.method;
     try {
       setCommonHeaders(res, r.id);
+      const hostBucket = bucketFromHost(req.headers.host, opts.domains);
+      if (opts.sts !== undefined && isStsRequest(method, req.url ?? '/', req.headers, hostBucket)) {
+        serveSts(r, opts.sts);
+        return;
+      }
       const target = parseTarget(req.url ?? '/', req.headers.host, opts.domains);
       failed.resource = target.resource;
       failed.errorContext = { bucket: target.bucket, key: target.key };
@@ -111,10 +120,13 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           ...(req.rawHeaders.length !== 2 * Object.keys(req.headers).length
             ? { headersDistinct: req.headersDistinct }
             : {}),
-          virtualHostBucket: bucketFromHost(req.headers.host, opts.domains),
+          virtualHostBucket: hostBucket,
         },
-        (accessKey) => {
-          identity = opts.identities.lookup(accessKey);
+        (accessKey, sessionToken) => {
+          identity =
+            sessionToken === undefined
+              ? opts.identities.lookup(accessKey)
+              : temporaryIdentity(opts.sts?.sessions, accessKey, sessionToken);
           return identity?.secretKey;
         },
       );

@@ -14,6 +14,16 @@ export interface AuthRequest {
    * whichever addressing style carried the bucket; SigV4 signs the path as sent and ignores this.
    */
   virtualHostBucket?: string | undefined;
+  /**
+   * The service the credential scope must name: `s3` (the default) or `sts` for an STS request
+   * served on the S3 endpoint, so a signature made for one service never passes for the other.
+   */
+  service?: 's3' | 'sts';
+  /**
+   * The body's SHA-256 (hex) when the caller has read it already: STS clients sign the body
+   * without sending x-amz-content-sha256. Used only when that header is absent.
+   */
+  payloadHash?: string;
 }
 
 /** A request verified with Signature Version 4, by header or presigned query. */
@@ -47,4 +57,9 @@ export type SignedAuth = SignedV4Auth | SignedV2Auth;
 
 export type AuthResult = { kind: 'anonymous' } | SignedAuth;
 
-export type SecretLookup = (accessKey: string) => string | undefined;
+/**
+ * The secret of `accessKey`, or undefined when no such key exists (InvalidAccessKeyId).
+ * `sessionToken` is the request's x-amz-security-token, when it carries one: temporary
+ * credentials are found through it; the lookup throws the S3 error for a token it refuses.
+ */
+export type SecretLookup = (accessKey: string, sessionToken: string | undefined) => string | undefined;

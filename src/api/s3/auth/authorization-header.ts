@@ -19,7 +19,7 @@ export function unsupportedMechanism(): S3Error {
 }
 
 /** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (spaces after the commas optional). */
-export function parseAuthorizationHeader(value: string): ParsedAuthorization {
+export function parseAuthorizationHeader(value: string, service: 's3' | 'sts' = 's3'): ParsedAuthorization {
   const trimmed = value.trim();
   const space = trimmed.indexOf(' ');
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
@@ -53,7 +53,7 @@ export function parseAuthorizationHeader(value: string): ParsedAuthorization {
     throw new S3Error('AuthorizationHeaderMalformed', `${MALFORMED}; missing Signature.`);
   }
   return {
-    credential: parseCredential(credential, 'AuthorizationHeaderMalformed', MALFORMED),
+    credential: parseCredential(credential, 'AuthorizationHeaderMalformed', MALFORMED, service),
     signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()),
     signature,
   };

@@ -1,4 +1,7 @@
-/** The SigV4 credential (`AKID/YYYYMMDD/region/s3/aws4_request`) shared by header and query authentication. */
+/**
+ * The SigV4 credential (`AKID/YYYYMMDD/region/s3/aws4_request`) shared by header and query
+ * authentication. The service is `s3`, except for STS requests served on the same endpoint.
+ */
 import { S3Error, type S3ErrorCode } from '../errors.js';
 
 export interface Credential {
@@ -15,7 +18,12 @@ export interface Credential {
  * ("The authorization header is malformed; …"), query authentication answers
  * AuthorizationQueryParametersError ("Error parsing the X-Amz-Credential parameter; …").
  */
-export function parseCredential(value: string, code: S3ErrorCode, prefix: string): Credential {
+export function parseCredential(
+  value: string,
+  code: S3ErrorCode,
+  prefix: string,
+  expectedService: 's3' | 'sts' = 's3',
+): Credential {
   const parts = value.split('/');
   const malformed = () =>
     new S3Error(
@@ -26,8 +34,11 @@ export function parseCredential(value: string, code: S3ErrorCode, prefix: string
   const [day, region, service, terminal] = parts.slice(-4) as [string, string, string, string];
   const accessKey = parts.slice(0, -4).join('/');
   if (accessKey === '' || region === '' || !/^\d{8}$/.test(day)) throw malformed();
-  if (service !== 's3') {
-    throw new S3Error(code, `${prefix}; incorrect service "${service}". This endpoint belongs to "s3".`);
+  if (service !== expectedService) {
+    throw new S3Error(
+      code,
+      `${prefix}; incorrect service "${service}". This endpoint belongs to "${expectedService}".`,
+    );
   }
   if (terminal !== 'aws4_request') {
     throw new S3Error(

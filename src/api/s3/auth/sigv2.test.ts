@@ -279,7 +279,7 @@ describe('SigV2 header authentication', () => {
     expectS3Error(() => authenticate(undated, lookup, now), 'AccessDenied', /Date or x-amz-date/);
   });
 
-  it('refuses session tokens and aws-chunked payloads, which V2 cannot carry', () => {
+  it('hands the x-amz-security-token header to the identity lookup, which decides', () => {
     const token = `GET\n\n\n${httpDate}\nx-amz-security-token:tok\n/b/k`;
     const withToken = request('GET', '/b/k', {
       host: 'localhost',
@@ -287,7 +287,18 @@ describe('SigV2 header authentication', () => {
       'x-amz-security-token': 'tok',
       authorization: `AWS ${ACCESS_KEY}:${sign(token)}`,
     });
-    expectS3Error(() => authenticate(withToken, lookup, now), 'AccessDenied', /Session tokens/);
+    const seen: (string | undefined)[] = [];
+    const tokenLookup = (key: string, sessionToken: string | undefined) => {
+      seen.push(sessionToken);
+      return sessionToken === 'tok' ? lookup(key) : undefined;
+    };
+    assert.equal(authenticate(withToken, tokenLookup, now).kind, 'signed');
+    const { 'x-amz-security-token': _, ...headers } = withToken.headers;
+    expectS3Error(() => authenticate({ ...withToken, headers }, tokenLookup, now), 'InvalidAccessKeyId');
+    assert.deepEqual(seen, ['tok', undefined]);
+  });
+
+  it('refuses aws-chunked payloads, which V2 cannot carry', () => {
     const chunked = `PUT\n\n\n${httpDate}\nx-amz-content-sha256:STREAMING-UNSIGNED-PAYLOAD-TRAILER\n/b/k`;
     const streaming = request('PUT', '/b/k', {
       host: 'localhost',

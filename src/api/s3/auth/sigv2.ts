@@ -150,15 +150,10 @@ export function canonicalResource(
   return subResources.length === 0 ? resource : `${resource}?${subResources.join('&')}`;
 }
 
-function lookup(accessKey: string, lookupSecret: SecretLookup): string {
-  const secret = lookupSecret(accessKey);
+function lookup(accessKey: string, sessionToken: string | undefined, lookupSecret: SecretLookup): string {
+  const secret = lookupSecret(accessKey, sessionToken);
   if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKey });
   return secret;
-}
-
-function rejectSessionToken(present: boolean): void {
-  // As for SigV4: temporary credentials need an STS session store, which iam/ does not have yet.
-  if (present) throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
 }
 
 /** V2 cannot carry aws-chunked framing: it would otherwise be stored as the object's bytes. */
@@ -229,7 +224,8 @@ export function authenticateV2Header(
   now: Date,
 ): SignedV2Auth {
   const { accessKey, signature } = parseV2Authorization(authorization);
-  const secret = lookup(accessKey, lookupSecret);
+  // The token header is an x-amz-* header: it is part of the string to sign.
+  const secret = lookup(accessKey, firstHeader(req, 'x-amz-security-token'), lookupSecret);
 
   const xAmzDate = firstHeader(req, 'x-amz-date');
   const httpDate = firstHeader(req, 'date');
@@ -245,7 +241,6 @@ export function authenticateV2Header(
       MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
     });
   }
-  rejectSessionToken(req.headers['x-amz-security-token'] !== undefined);
   rejectStreamingPayload(req);
 
   const parts = {
@@ -285,7 +280,13 @@ export function authenticateV2Presigned(
       'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
     );
   }
-  const secret = lookup(accessKey, lookupSecret);
+  const hoisted = new Map<string, string>();
+  for (const p of query) {
+    const lower = p.key.toLowerCase();
+    if (lower.startsWith('x-amz-')) hoisted.set(lower, p.value);
+  }
+  const token = hoisted.get('x-amz-security-token') ?? firstHeader(req, 'x-amz-security-token');
+  const secret = lookup(accessKey, token, lookupSecret);
   if (!/^\d+$/.test(expires)) {
     throw new S3Error('AccessDenied', `Invalid date (should be seconds since epoch): ${expires}`);
   }
@@ -296,14 +297,6 @@ export function authenticateV2Presigned(
       ServerTime: isoSeconds(now.getTime()),
     });
   }
-  const hoisted = new Map<string, string>();
-  for (const p of query) {
-    const lower = p.key.toLowerCase();
-    if (lower.startsWith('x-amz-')) hoisted.set(lower, p.value);
-  }
-  rejectSessionToken(
-    hoisted.has('x-amz-security-token') || req.headers['x-amz-security-token'] !== undefined,
-  );
   rejectStreamingPayload(req);
 
   // botocore moves Content-Type and Content-MD5 into the query of a presigned URL, as it does x-amz-*.

@@ -56,11 +56,12 @@ async function sdkSign(opts: {
   region?: string;
   date: Date;
   secret?: string;
+  service?: string;
 }) {
   const signer = new SignatureV4({
     credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: opts.secret ?? SECRET },
     region: opts.region ?? 'us-east-1',
-    service: 's3',
+    service: opts.service ?? 's3',
     sha256: Sha256,
     uriEscapePath: false,
     applyChecksum: false,
@@ -72,7 +73,12 @@ async function sdkSign(opts: {
     port: 9000,
     path: opts.path,
     query: opts.query ?? {},
-    headers: { host: 'localhost:9000', 'x-amz-content-sha256': EMPTY_SHA256, ...opts.headers },
+    // STS clients sign the body's hash without sending it as a header.
+    headers: {
+      host: 'localhost:9000',
+      ...(opts.service === 'sts' ? {} : { 'x-amz-content-sha256': EMPTY_SHA256 }),
+      ...opts.headers,
+    },
   });
   const out = await signer.sign(request, { signingDate: opts.date });
   const qs = buildQueryString(out.query ?? {});
@@ -316,10 +322,40 @@ describe('SigV4 header authentication', () => {
     assert.equal(err.details.HeadersNotSigned, 'x-amz-meta-injected');
   });
 
-  it('refuses session tokens it cannot validate', async () => {
+  it('hands the signed x-amz-security-token to the identity lookup, and refuses it unsigned', async () => {
     const date = new Date();
     const req = await sdkSign({ path: '/b/k', headers: { 'x-amz-security-token': 'token' }, date });
-    expectS3Error(() => authenticate(req, lookup, date), 'AccessDenied', /Session tokens/);
+    const tokenLookup = (key: string, sessionToken: string | undefined) =>
+      sessionToken === 'token' ? lookup(key) : undefined;
+    assert.equal(authenticate(req, tokenLookup, date).kind, 'signed');
+    const { 'x-amz-security-token': _, ...headers } = req.headers;
+    expectS3Error(() => authenticate({ ...req, headers }, tokenLookup, date), 'InvalidAccessKeyId');
+    const plain = await sdkSign({ path: '/b/k', date });
+    const added = { ...plain, headers: { ...plain.headers, 'x-amz-security-token': 'token' } };
+    expectS3Error(() => authenticate(added, tokenLookup, date), 'AccessDenied', /not signed/);
+  });
+
+  it('accepts the sts service only for STS requests, with the body hash the caller computed', async () => {
+    const date = new Date();
+    const req = await sdkSign({ method: 'POST', path: '/', service: 'sts', date });
+    // STS clients send no x-amz-content-sha256: the caller hashes the body it read.
+    const sts = { ...req, service: 'sts' as const, payloadHash: EMPTY_SHA256 };
+    assert.equal(authenticate(sts, lookup, date).kind, 'signed');
+    expectS3Error(
+      () => authenticate({ ...sts, payloadHash: EMPTY_SHA256.replace(/^./, 'f') }, lookup, date),
+      'SignatureDoesNotMatch',
+    );
+    expectS3Error(
+      () => authenticate(req, lookup, date),
+      'AuthorizationHeaderMalformed',
+      /incorrect service "sts"/,
+    );
+    const s3Signed = await sdkSign({ method: 'POST', path: '/', date });
+    expectS3Error(
+      () => authenticate({ ...s3Signed, service: 'sts' }, lookup, date),
+      'AuthorizationHeaderMalformed',
+      /This endpoint belongs to "sts"/,
+    );
   });
 
   it('joins repeated header values with a comma, as AWS canonicalises them', async () => {
@@ -435,9 +471,15 @@ describe('SigV4 presigned URLs', () => {
       'AuthorizationQueryParametersError',
       /requires the X-Amz-Algorithm/,
     );
+    // The token reaches the lookup; one added after signing breaks the signature.
     expectS3Error(
-      () => authenticate({ ...req, rawUrl: `${req.rawUrl}&X-Amz-Security-Token=abc` }, lookup, now),
-      'AccessDenied',
+      () =>
+        authenticate(
+          { ...req, rawUrl: `${req.rawUrl}&X-Amz-Security-Token=abc` },
+          (key, token) => (token === 'abc' ? lookup(key) : undefined),
+          now,
+        ),
+      'SignatureDoesNotMatch',
     );
   });
 

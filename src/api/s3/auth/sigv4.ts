@@ -75,13 +75,12 @@ export function authenticate(
   return { kind: 'anonymous' };
 }
 
-function rejectSessionToken(present: boolean): void {
-  // Temporary credentials need an STS session store to validate against; until iam/ has one, refuse them.
-  if (present) throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
-}
-
-function lookup(credential: Credential, lookupSecret: SecretLookup): string {
-  const secret = lookupSecret(credential.accessKey);
+function lookup(
+  credential: Credential,
+  sessionToken: string | undefined,
+  lookupSecret: SecretLookup,
+): string {
+  const secret = lookupSecret(credential.accessKey, sessionToken);
   if (secret === undefined) {
     throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: credential.accessKey });
   }
@@ -176,9 +175,10 @@ function authenticateHeader(
   lookupSecret: SecretLookup,
   now: Date,
 ): SignedV4Auth {
-  const parsed = parseAuthorizationHeader(authorization);
+  const parsed = parseAuthorizationHeader(authorization, req.service);
   const { credential } = parsed;
-  const secret = lookup(credential, lookupSecret);
+  // The token header is an x-amz-* header, so requireSigned below makes sure it was signed.
+  const secret = lookup(credential, headerValue(req.headers, 'x-amz-security-token'), lookupSecret);
 
   const xAmzDate = headerValue(req.headers, 'x-amz-date');
   const httpDate = headerValue(req.headers, 'date');
@@ -205,10 +205,9 @@ function authenticateHeader(
       'Invalid credential date. Date is not the same as X-Amz-Date.',
     );
   }
-  rejectSessionToken(req.headers['x-amz-security-token'] !== undefined);
   requireSigned(parsed.signedHeaders, req.headers, true);
 
-  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256');
+  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256') ?? req.payloadHash;
   if (payloadHash === undefined) {
     throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   }
@@ -240,7 +239,11 @@ function authenticatePresigned(
 ): SignedV4Auth {
   const parsed = parsePresigned(query);
   const { credential } = parsed;
-  const secret = lookup(credential, lookupSecret);
+  // A presigned URL carries its token in the (signed) query; a header is accepted as well.
+  const token =
+    query.find((p) => p.key === 'X-Amz-Security-Token')?.value ??
+    headerValue(req.headers, 'x-amz-security-token');
+  const secret = lookup(credential, token, lookupSecret);
   if (credential.day !== parsed.amzDate.slice(0, 8)) {
     throw new S3Error(
       'AuthorizationQueryParametersError',
@@ -248,9 +251,6 @@ function authenticatePresigned(
     );
   }
   checkPresignedTime(parsed, now);
-  rejectSessionToken(
-    query.some((p) => p.key === 'X-Amz-Security-Token') || req.headers['x-amz-security-token'] !== undefined,
-  );
   // Presigned URLs are used from browsers and tools that add their own x-amz-* headers, so only host is required.
   requireSigned(parsed.signedHeaders, req.headers, false);
 
