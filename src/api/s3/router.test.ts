@@ -32,6 +32,7 @@ describe('routing table', () => {
     assert.equal(routeName('GET', '/b?location'), 'GetBucketLocation');
     assert.equal(routeName('GET', '/b?uploads'), 'ListMultipartUploads');
     assert.equal(routeName('POST', '/b?delete'), 'DeleteObjects');
+    assert.equal(routeName('POST', '/b'), 'PostObject');
     assert.equal(routeName('GET', '/b?acl'), 'GetBucketAcl');
     assert.equal(routeName('PUT', '/b?acl'), 'PutBucketAcl');
     assert.equal(routeName('GET', '/b?versioning'), 'GetBucketVersioning');
@@ -81,7 +82,6 @@ describe('routing table', () => {
     assert.equal(routeName('POST', '/b/k?select&select-type=2'), '501 NotImplemented');
     assert.equal(routeName('POST', '/b/k?restore'), '501 NotImplemented');
     assert.equal(routeName('PUT', '/b?cors'), '501 NotImplemented');
-    assert.equal(routeName('POST', '/b'), '501 NotImplemented');
   });
 
   it('routes a version id to the operations on one version, and answers NoSuchVersion on the others', () => {

@@ -20,6 +20,7 @@ import { listMultipartUploads } from './ops/list-multipart-uploads.js';
 import { listObjects } from './ops/list-objects.js';
 import { listObjectsV2 } from './ops/list-objects-v2.js';
 import { listParts } from './ops/list-parts.js';
+import { postObject } from './ops/post-object.js';
 import { putBucketAcl, putObjectAcl } from './ops/put-acl.js';
 import { putObject } from './ops/put-object.js';
 import { uploadPart } from './ops/upload-part.js';
@@ -43,6 +44,11 @@ export interface Route {
    * key), so the request is not authorized as a whole.
    */
   perObject?: boolean;
+  /**
+   * The operation authenticates and authorizes from the request body (POST Object's signed form),
+   * so the request is not authorized as a whole, and an unsigned one reaches it.
+   */
+  formAuth?: boolean;
   method: string;
   target: Target;
   /** Query parameters that must all be present (subresources). */
@@ -125,6 +131,14 @@ export const ROUTES: readonly Route[] = [
     handler: listObjectsV2,
   },
   { name: 'ListObjects', action: 's3:ListBucket', method: 'GET', target: 'bucket', handler: listObjects },
+  {
+    name: 'PostObject',
+    action: 's3:PutObject',
+    formAuth: true,
+    method: 'POST',
+    target: 'bucket',
+    handler: postObject,
+  },
   { name: 'HeadBucket', action: 's3:ListBucket', method: 'HEAD', target: 'bucket', handler: headBucket },
   { name: 'CreateBucket', action: 's3:CreateBucket', method: 'PUT', target: 'bucket', handler: createBucket },
   {
@@ -328,10 +342,6 @@ export function route(req: RouteRequest): Route {
     if (ROUTED_SUBRESOURCES.has(name)) throw new S3Error('MethodNotAllowed');
   }
   const plain = ROUTES.find((r) => r.query === undefined && matches(r, target, req));
-  if (plain === undefined && req.method === 'POST' && target === 'bucket') {
-    // PostObject: browser form uploads with a signed policy document.
-    throw new S3Error('NotImplemented', 'POST object uploads (HTML forms) are not implemented.');
-  }
   if (plain === undefined) throw new S3Error('MethodNotAllowed');
   return versionChecked(plain, req);
 }

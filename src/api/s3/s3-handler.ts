@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer, Identity, IdentityStore } from '../../iam/authorizer.js';
+import type { Authorizer, Identity, IdentityStore, Principal } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
@@ -101,7 +101,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       if (target.bucket !== undefined) r.facts.bucket = target.bucket;
       // The identity the signature was checked against is the one the request acts as.
       let identity: Identity | undefined;
-      const auth: AuthResult = authenticate(
+      let auth: AuthResult = authenticate(
         {
           method,
           rawUrl: req.url ?? '/',
@@ -118,7 +118,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           return identity?.secretKey;
         },
       );
-      const principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
+      const principal: Principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
       if (auth.kind === 'signed') r.facts.principal = auth.accessKey;
       let op: Route;
       try {
@@ -141,7 +141,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         // The operation authorizes each key; anonymous multi-object deletes stay refused until
         // bucket policies (the access-control issue) can allow them key by key.
         if (principal.kind === 'anonymous') throw new S3Error('AccessDenied');
-      } else {
+      } else if (!op.formAuth) {
         authorizeAction(
           opts.authorizer,
           principal,
@@ -164,7 +164,13 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         owner: opts.owner,
         principal,
         authorize: (action, bucket, key) =>
-          authorizeAction(opts.authorizer, principal, action, bucket, key, conditions),
+          authorizeAction(opts.authorizer, ctx.principal, action, bucket, key, conditions),
+        lookupIdentity: (accessKey) => opts.identities.lookup(accessKey),
+        actAs: (signed, who) => {
+          auth = signed;
+          ctx.principal = who;
+          r.facts.principal = signed.accessKey;
+        },
         errorContext: failed.errorContext,
         // A getter: the request's logger is made only if something logs.
         get log() {
