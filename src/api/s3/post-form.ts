@@ -5,7 +5,8 @@
  * the body with backpressure: while the file is not read, the request is not read either). What
  * follows the file is read and ignored, as S3 ignores it.
  */
-import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import busboy from 'busboy';
 import { isS3Error, S3Error } from './errors.js';
 import type { LengthRange, PolicyInputs } from './post-policy.js';
@@ -25,6 +26,16 @@ export const MAX_TEXT_FILE_BYTES = 128 * 1024;
 
 /** Parts (fields and files) read before the file: more is refused like too many bytes of fields. */
 const MAX_PARTS = 1000;
+
+/**
+ * A form refused before its end is read to its end when at most this large, so that the client,
+ * still sending, gets the answer on a connection it finished writing to (a browser shows a network
+ * error otherwise); a larger one is not read further and its connection closes after the answer.
+ */
+const MAX_DRAIN_BYTES = 1024 * 1024;
+
+/** How long draining a refused form's rest may take before the connection is given up. */
+const DRAIN_DEADLINE_MS = 10_000;
 
 /** The form's fields, by lower-case name, each with its name as sent and its values in order. */
 export class FormFields implements PolicyInputs {
@@ -62,8 +73,11 @@ export interface FormUpload {
   file: Readable;
   /** The filename the file part named (for `${filename}` in the key); undefined for a text `file` field. */
   filename: string | undefined;
-  /** Stops reading the form after a failure: the parser and the file stream are released. */
-  abort(): void;
+  /**
+   * Stops parsing the form after a failure (the file stream is released): the rest of a small body
+   * is read and dropped, a large one is left unread. Resolves when the request can be answered.
+   */
+  release(): Promise<void>;
 }
 
 function malformed(detail?: string): S3Error {
@@ -91,7 +105,11 @@ function formError(err: unknown): S3Error {
  * MaxPostPreDataLengthExceededError when the fields before the file are too large, and with
  * IncorrectNumberOfFilesInPostRequest when the form ends without a file.
  */
-export function readForm(body: Readable, contentType: string): Promise<FormUpload> {
+export function readForm(
+  body: Readable,
+  contentType: string,
+  declaredLength: number | undefined,
+): Promise<FormUpload> {
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -107,27 +125,23 @@ export function readForm(body: Readable, contentType: string): Promise<FormUploa
       },
     });
   } catch (err) {
-    return Promise.reject(formError(err));
+    return release(body, undefined, declaredLength).then(() => Promise.reject(formError(err)));
   }
   return new Promise<FormUpload>((resolve, reject) => {
     const fields = new FormFields();
     let preData = 0;
     let settled = false;
-    const abort = () => {
-      parser.destroy();
-      body.destroy();
-    };
+    const stop = () => release(body, parser, declaredLength);
     const fail = (err: S3Error) => {
       if (settled) return;
       settled = true;
-      abort();
-      reject(err);
+      stop().then(() => reject(err));
     };
     const hand = (file: Readable, filename: string | undefined) => {
       // Until the operation reads it, a failure of the form must not be an unhandled error.
       file.on('error', () => {});
       settled = true;
-      resolve({ fields, file, filename, abort });
+      resolve({ fields, file, filename, release: stop });
     };
     const count = (name: string, bytes: number): boolean => {
       preData += Buffer.byteLength(name) + bytes;
@@ -147,8 +161,7 @@ export function readForm(body: Readable, contentType: string): Promise<FormUploa
             ),
           );
         }
-        const bytes = Buffer.from(value, 'utf8');
-        return hand(Readable.from([bytes]), undefined);
+        return hand(Readable.from([Buffer.from(value, 'utf8')]), undefined);
       }
       if (info.valueTruncated || !count(name ?? '', Buffer.byteLength(value))) return fail(tooMuchPreData());
       if (name !== undefined && name !== '') fields.add(name, value);
@@ -172,13 +185,42 @@ export function readForm(body: Readable, contentType: string): Promise<FormUploa
     });
     parser.on('partsLimit', () => fail(tooMuchPreData()));
     parser.on('fieldsLimit', () => fail(tooMuchPreData()));
+    // Before the file, a parse error answers the request; after it, busboy fails the file stream.
+    parser.on('error', (err: unknown) => fail(formError(err)));
     parser.on('close', () => fail(new S3Error('IncorrectNumberOfFilesInPostRequest')));
-    // Errors of either stream end the other; before the file they answer the request, after it
-    // busboy fails the file stream with them.
-    pipeline(body, parser, (err) => {
-      if (err) fail(formError(err));
-    });
+    body.on('error', (err) => parser.destroy(err));
+    body.pipe(parser);
   });
+}
+
+/**
+ * Detaches the parser from the body (failing a file stream still open) and, when the whole body is
+ * small, reads what is left of it, within a deadline.
+ */
+async function release(
+  body: Readable,
+  parser: busboy.Busboy | undefined,
+  declaredLength: number | undefined,
+): Promise<void> {
+  if (parser !== undefined) {
+    body.unpipe(parser);
+    parser.destroy();
+  }
+  if (body.readableEnded || body.destroyed) return;
+  if (declaredLength === undefined || declaredLength > MAX_DRAIN_BYTES) {
+    body.destroy();
+    return;
+  }
+  body.resume();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((done) => {
+    timer = setTimeout(() => {
+      body.destroy();
+      done();
+    }, DRAIN_DEADLINE_MS);
+  });
+  await Promise.race([finished(body).catch(() => {}), deadline]);
+  clearTimeout(timer);
 }
 
 /** Counts the file as it streams and holds it to the policy's content-length-range. */

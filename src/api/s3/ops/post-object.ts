@@ -32,11 +32,13 @@ export async function postObject(ctx: S3Context): Promise<void> {
       Condition: 'Bucket POST must be of the enclosure-type multipart/form-data',
     });
   }
-  const form = await readForm(ctx.body(), contentType);
+  const length = header(ctx, 'content-length');
+  const declared = length !== undefined && /^\d+$/.test(length.trim()) ? Number(length.trim()) : undefined;
+  const form = await readForm(ctx.body(), contentType, declared);
   try {
     await store(ctx, form);
   } catch (err) {
-    form.abort();
+    await form.release();
     throw err;
   }
 }
