@@ -11,6 +11,7 @@ import { deleteObject } from './ops/delete-object.js';
 import { deleteObjects } from './ops/delete-objects.js';
 import { getBucketAcl, getObjectAcl } from './ops/get-acl.js';
 import { getBucketLocation } from './ops/get-bucket-location.js';
+import { getBucketOwnershipControls } from './ops/get-bucket-ownership-controls.js';
 import { getBucketVersioning } from './ops/get-bucket-versioning.js';
 import { getObject, headObject } from './ops/get-object.js';
 import { getObjectAttributes } from './ops/get-object-attributes.js';
@@ -20,6 +21,11 @@ import { listMultipartUploads } from './ops/list-multipart-uploads.js';
 import { listObjects } from './ops/list-objects.js';
 import { listObjectsV2 } from './ops/list-objects-v2.js';
 import { listParts } from './ops/list-parts.js';
+import {
+  deletePublicAccessBlock,
+  getPublicAccessBlock,
+  putPublicAccessBlock,
+} from './ops/public-access-block.js';
 import { putBucketAcl, putObjectAcl } from './ops/put-acl.js';
 import { putObject } from './ops/put-object.js';
 import { uploadPart } from './ops/upload-part.js';
@@ -98,6 +104,39 @@ export const ROUTES: readonly Route[] = [
     target: 'bucket',
     query: ['acl'],
     handler: putBucketAcl,
+  },
+  {
+    name: 'GetBucketOwnershipControls',
+    action: 's3:GetBucketOwnershipControls',
+    method: 'GET',
+    target: 'bucket',
+    query: ['ownershipControls'],
+    handler: getBucketOwnershipControls,
+  },
+  {
+    name: 'GetPublicAccessBlock',
+    action: 's3:GetBucketPublicAccessBlock',
+    method: 'GET',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: getPublicAccessBlock,
+  },
+  {
+    name: 'PutPublicAccessBlock',
+    action: 's3:PutBucketPublicAccessBlock',
+    method: 'PUT',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: putPublicAccessBlock,
+  },
+  {
+    // S3 has no action of its own for this: removing the block is changing it.
+    name: 'DeletePublicAccessBlock',
+    action: 's3:PutBucketPublicAccessBlock',
+    method: 'DELETE',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: deletePublicAccessBlock,
   },
   {
     name: 'GetBucketVersioning',
@@ -270,7 +309,6 @@ export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'ownershipControls',
   'policy',
   'policyStatus',
-  'publicAccessBlock',
   'renameObject',
   'replication',
   'requestPayment',
@@ -292,6 +330,9 @@ const ROUTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'uploadId',
   'delete',
   'location',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
 ]);
 
 export interface RouteRequest {
