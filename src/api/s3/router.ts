@@ -2,6 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Context } from './context.js';
 import { S3Error } from './errors.js';
 import { abortMultipartUpload } from './ops/abort-multipart-upload.js';
+import {
+  deleteBucketPolicy,
+  getBucketPolicy,
+  getBucketPolicyStatus,
+  putBucketPolicy,
+} from './ops/bucket-policy.js';
 import { completeMultipartUpload } from './ops/complete-multipart-upload.js';
 import { copyObject } from './ops/copy-object.js';
 import { createBucket } from './ops/create-bucket.js';
@@ -104,6 +110,38 @@ export const ROUTES: readonly Route[] = [
     target: 'bucket',
     query: ['acl'],
     handler: putBucketAcl,
+  },
+  {
+    name: 'GetBucketPolicy',
+    action: 's3:GetBucketPolicy',
+    method: 'GET',
+    target: 'bucket',
+    query: ['policy'],
+    handler: getBucketPolicy,
+  },
+  {
+    name: 'PutBucketPolicy',
+    action: 's3:PutBucketPolicy',
+    method: 'PUT',
+    target: 'bucket',
+    query: ['policy'],
+    handler: putBucketPolicy,
+  },
+  {
+    name: 'DeleteBucketPolicy',
+    action: 's3:DeleteBucketPolicy',
+    method: 'DELETE',
+    target: 'bucket',
+    query: ['policy'],
+    handler: deleteBucketPolicy,
+  },
+  {
+    name: 'GetBucketPolicyStatus',
+    action: 's3:GetBucketPolicyStatus',
+    method: 'GET',
+    target: 'bucket',
+    query: ['policyStatus'],
+    handler: getBucketPolicyStatus,
   },
   {
     name: 'GetBucketOwnershipControls',
@@ -307,8 +345,6 @@ export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'notification',
   'object-lock',
   'ownershipControls',
-  'policy',
-  'policyStatus',
   'renameObject',
   'replication',
   'requestPayment',
