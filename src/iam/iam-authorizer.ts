@@ -16,6 +16,7 @@
 import type { AuthorizationRequest, Authorizer, Principal } from './authorizer.js';
 import type { IamStore } from './iam-store.js';
 import { evaluatePolicy, MalformedPolicyError, type Policy, parsePolicy } from './policy/policy.js';
+import { type PublicAccessBlockSource, restrictsPublicGrants } from './public-access-block.js';
 
 type Verdict = 'allow' | 'deny' | 'none';
 
@@ -49,6 +50,8 @@ export class IamAuthorizer implements Authorizer {
     private readonly store: IamStore,
     private readonly bucketPolicy: BucketPolicySource,
     private readonly log: (msg: string) => void = () => {},
+    /** The bucket's PublicAccessBlock: RestrictPublicBuckets keeps anonymous callers out of public policies. */
+    private readonly publicAccessBlock?: PublicAccessBlockSource,
   ) {}
 
   authorize(request: AuthorizationRequest): boolean | Promise<boolean> {
@@ -87,6 +90,9 @@ export class IamAuthorizer implements Authorizer {
       : 'none';
     if (fromBucket === 'deny') return false;
     if (identity !== 'allow' && fromBucket !== 'allow') return false;
+    if (p.kind === 'anonymous' && policy && this.publicAccessBlock) {
+      if (await restrictsPublicGrants(this.publicAccessBlock, bucket, policy)) return false;
+    }
     return this.inlineAllows(p, request);
   }
 

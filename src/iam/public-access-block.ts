@@ -4,6 +4,7 @@
  * that set it and the authorizer that honours it read the same thing.
  */
 import type { ObjectLayer } from '../object/object-layer.js';
+import { isPublicPolicy, type Policy } from './policy/policy.js';
 
 export interface PublicAccessBlock {
   /** PUTs of public ACLs are refused. */
@@ -48,4 +49,35 @@ export async function publicAccessBlockOf(
 ): Promise<PublicAccessBlock | undefined> {
   const doc = await objects.getBucketConfig(bucket, 'public-access-block');
   return doc === undefined ? undefined : decodePublicAccessBlock(doc);
+}
+
+/** Where the authorizer finds a bucket's PublicAccessBlock (publicAccessBlockOf over the object layer). */
+export type PublicAccessBlockSource = (bucket: string) => Promise<PublicAccessBlock | undefined>;
+
+/** isPublicPolicy per compiled policy: the authorizer asks on every anonymous request it allows. */
+const publicPolicies = new WeakMap<Policy, boolean>();
+
+/**
+ * Whether the bucket's RestrictPublicBuckets takes the grants of `policy` away from anonymous
+ * callers: it does when the switch is on and the policy is public. Principals of the account keep
+ * what the policy grants them.
+ */
+export async function restrictsPublicGrants(
+  source: PublicAccessBlockSource,
+  bucket: string,
+  policy: Policy,
+): Promise<boolean> {
+  let block: PublicAccessBlock | undefined;
+  try {
+    block = await source(bucket);
+  } catch {
+    return false; // no such bucket: the operation answers NoSuchBucket
+  }
+  if (block?.RestrictPublicBuckets !== true) return false;
+  let isPublic = publicPolicies.get(policy);
+  if (isPublic === undefined) {
+    isPublic = isPublicPolicy(policy);
+    publicPolicies.set(policy, isPublic);
+  }
+  return isPublic;
 }

@@ -16,27 +16,12 @@ import {
   PutBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { removeDir, tempDir } from '../helpers/files.js';
+import { publicReadPolicy } from '../helpers/iam-fixtures.js';
 import { assertS3Error, parseS3Error, rawRequest } from '../helpers/raw-http.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { sdkError, useServer } from './fixture.js';
 
 const BUCKET = 'policies';
-
-/** A public-read policy for `bucket`, as the S3 user guide writes it. */
-export function publicReadPolicy(bucket: string, prefix = ''): Record<string, unknown> {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PublicRead',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: ['s3:GetObject'],
-        Resource: [`arn:aws:s3:::${bucket}/${prefix}*`],
-      },
-    ],
-  };
-}
 
 function policyRequest(method: string, body?: string, headers: Record<string, string> = {}) {
   return {
