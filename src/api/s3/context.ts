@@ -38,11 +38,11 @@ export interface S3Context {
   /** Who the request acts as (anonymous when unsigned). */
   principal: Principal;
   /**
-   * Throws AccessDenied unless the principal may perform `action` on the bucket or object: for
-   * what an operation touches beyond the routed resource (a copy's source, each key of a
+   * Rejects with AccessDenied unless the principal may perform `action` on the bucket or object:
+   * for what an operation touches beyond the routed resource (a copy's source, each key of a
    * multi-object delete).
    */
-  authorize(action: string, bucket: string, key?: string): void;
+  authorize(action: string, bucket: string, key?: string): Promise<void>;
   /** Who an access key is: for an operation that authenticates from its body (POST Object's form). */
   lookupIdentity(accessKey: string): Identity | undefined;
   /**

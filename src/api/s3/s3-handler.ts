@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer, Identity, IdentityStore, Principal } from '../../iam/authorizer.js';
+import type {
+  Authorizer,
+  ConditionContext,
+  Identity,
+  IdentityStore,
+  Principal,
+} from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
@@ -136,21 +142,27 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       }
       r.facts.api = op.name;
       if (opts.enforceRegion && auth.kind === 'signed') checkRegion(auth, op, opts.region);
-      const conditions = () => conditionContext(req, auth, target.query);
-      if (op.perObject) {
-        // The operation authorizes each key; anonymous multi-object deletes stay refused until
-        // bucket policies (the access-control issue) can allow them key by key.
-        if (principal.kind === 'anonymous') throw new S3Error('AccessDenied');
-      } else if (!op.formAuth) {
-        authorizeAction(
-          opts.authorizer,
-          principal,
-          routeAction(op, target.query),
-          target.bucket,
-          target.key,
-          conditions,
-        );
-      }
+      // Who the request acts as: a form upload's signature may name it later (ctx.actAs).
+      let acting = principal;
+      // Built once, and only when a policy's Condition asks.
+      let context: ConditionContext | undefined;
+      const conditions = () => {
+        context ??= conditionContext(req, auth, target.query, acting);
+        return context;
+      };
+      // Operations that touch many keys (DeleteObjects) authorize each key themselves; a form
+      // upload (POST Object) authorizes the identity its form's own signature proves.
+      const decided =
+        op.perObject || op.formAuth
+          ? undefined
+          : authorizeAction(
+              opts.authorizer,
+              principal,
+              routeAction(op, target.query),
+              target.bucket,
+              target.key,
+              conditions,
+            );
       const ctx: S3Context = {
         requestId: r.id,
         req,
@@ -163,12 +175,14 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         region: opts.region,
         owner: opts.owner,
         principal,
-        authorize: (action, bucket, key) =>
-          authorizeAction(opts.authorizer, ctx.principal, action, bucket, key, conditions),
+        authorize: async (action, bucket, key) =>
+          authorizeAction(opts.authorizer, acting, action, bucket, key, conditions),
         lookupIdentity: (accessKey) => opts.identities.lookup(accessKey),
         actAs: (signed, who) => {
           auth = signed;
+          acting = who;
           ctx.principal = who;
+          context = undefined;
           r.facts.principal = signed.accessKey;
         },
         errorContext: failed.errorContext,
@@ -187,7 +201,9 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           return body;
         },
       };
-      op.handler(ctx).catch(fail);
+      // Root is decided synchronously: no promise on its path.
+      if (decided === undefined) op.handler(ctx).catch(fail);
+      else decided.then(() => op.handler(ctx)).catch(fail);
     } catch (err) {
       fail(err);
     }

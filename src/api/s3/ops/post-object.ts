@@ -64,7 +64,7 @@ function formKey(fields: FormFields, filename: string | undefined): string {
 }
 
 /** Signature, policy and authorization, in S3's order; returns the file's allowed size range. */
-function admit(ctx: S3Context, fields: FormFields, key: string): LengthRange | undefined {
+async function admit(ctx: S3Context, fields: FormFields, key: string): Promise<LengthRange | undefined> {
   let identityPrincipal: ReturnType<S3Context['lookupIdentity']>;
   const auth: FormAuth = authenticateForm(
     (name) => fields.value(name),
@@ -84,7 +84,7 @@ function admit(ctx: S3Context, fields: FormFields, key: string): LengthRange | u
       isSignatureField(auth, field);
     range = checkPostPolicy(parsePostPolicy(policy), fields, exempt);
   }
-  ctx.authorize('s3:PutObject', ctx.bucket, key);
+  await ctx.authorize('s3:PutObject', ctx.bucket, key);
   return range;
 }
 
@@ -105,7 +105,7 @@ async function store(ctx: S3Context, form: FormUpload): Promise<void> {
   fields.set('key', key);
   // The bucket is an input the policy must allow, though the URL names it rather than a field.
   fields.set('bucket', ctx.bucket);
-  const range = admit(ctx, fields, key);
+  const range = await admit(ctx, fields, key);
 
   rejectUnsupportedFields(fields);
   const metadata = formMetadata(fields);
