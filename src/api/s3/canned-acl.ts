@@ -43,9 +43,17 @@ export function requireOwnerOnlyAcl(ctx: S3Context): void {
   if (canned !== undefined && grants.length > 0) {
     throw new S3Error('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed');
   }
-  if (canned !== undefined && !CANNED_ACLS.has(canned)) {
-    throw new S3Error('InvalidArgument', '', { ArgumentName: 'x-amz-acl', ArgumentValue: canned });
-  }
-  if (canned !== undefined && !OWNER_ENFORCED_ACLS.has(canned)) throw aclsNotSupported();
+  if (canned !== undefined) requireOwnerEnforcedAcl(canned, 'x-amz-acl');
   if (grants.length > 0) throw aclsNotSupported();
+}
+
+/**
+ * Checks one canned ACL (x-amz-acl, or a browser form's `acl` field): one S3 does not know is
+ * InvalidArgument naming `argumentName`, one that would grant others AccessControlListNotSupported.
+ */
+export function requireOwnerEnforcedAcl(canned: string, argumentName: string): void {
+  if (!CANNED_ACLS.has(canned)) {
+    throw new S3Error('InvalidArgument', '', { ArgumentName: argumentName, ArgumentValue: canned });
+  }
+  if (!OWNER_ENFORCED_ACLS.has(canned)) throw aclsNotSupported();
 }

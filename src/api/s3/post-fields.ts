@@ -6,6 +6,7 @@
  */
 import type { ChecksumRequest } from '../../object/object-layer.js';
 import { checksumAlgorithmFromHeaderName, parseChecksumAlgorithm } from '../../util/checksum.js';
+import { requireOwnerEnforcedAcl } from './canned-acl.js';
 import { S3Error } from './errors.js';
 import type { FormFields } from './post-form.js';
 import {
@@ -39,17 +40,6 @@ export function formMetadata(fields: FormFields): Record<string, string> {
   return metadata;
 }
 
-const CANNED_ACLS: ReadonlySet<string> = new Set([
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-  'log-delivery-write',
-]);
-
 /**
  * Refuses fields for features Cairn does not have (encryption, tags, object lock, website
  * redirects, other storage classes), and ACLs other than the two that grant nothing beyond what
@@ -78,10 +68,7 @@ export function rejectUnsupportedFields(fields: FormFields): void {
   }
   const acl = fields.value('acl')?.trim();
   if (acl === undefined || acl === '') return;
-  if (!CANNED_ACLS.has(acl))
-    throw new S3Error('InvalidArgument', '', { ArgumentName: 'acl', ArgumentValue: acl });
-  if (acl !== 'private' && acl !== 'bucket-owner-full-control')
-    throw new S3Error('AccessControlListNotSupported');
+  requireOwnerEnforcedAcl(acl, 'acl');
 }
 
 /** A Content-MD5 field, decoded; InvalidDigest when it is not base64 of 16 bytes. */
