@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { parseS3Error, rawRequest } from '../helpers/raw-http.js';
@@ -502,6 +508,35 @@ describe('POST Object with hand-built forms', () => {
     assert.equal(answer.status, 403);
     assert.equal(errorOf(answer)?.code, 'AccessDenied');
     assert.equal(await exists('anon.txt'), false);
+  });
+
+  test('a bucket policy allowing anonymous s3:PutObject on a prefix lets an unsigned form upload there, and only there', async () => {
+    const bucket = 'forms-public';
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${bucket}/drop/*`,
+        },
+      ],
+    };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+    const url = `${cairn.endpoint}/${bucket}`;
+    const allowed = await postForm(
+      url,
+      { key: 'drop/${filename}' },
+      { content: 'anonymous drop', filename: 'a.txt' },
+    );
+    assert.equal(allowed.status, 204, allowed.body);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'drop/a.txt' }));
+    assert.equal((await bodyBytes(got.Body)).toString(), 'anonymous drop');
+    const outside = await postForm(url, { key: 'private/a.txt' });
+    assert.equal(outside.status, 403);
+    assert.equal(errorOf(outside)?.code, 'AccessDenied');
   });
 
   test('content-length-range bounds may be numeric strings; other strings fail the condition', async () => {
