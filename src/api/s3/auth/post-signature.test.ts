@@ -8,7 +8,10 @@ import { deriveSigningKey } from './signing-key.js';
 const ACCESS_KEY = 'AKIDEXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const POLICY = Buffer.from('{"expiration":"2099-01-01T00:00:00Z","conditions":[]}').toString('base64');
-const lookup = (accessKey: string) => (accessKey === ACCESS_KEY ? SECRET : undefined);
+const lookup = (accessKey: string, sessionToken: string | undefined) => {
+  if (sessionToken !== undefined) throw new S3Error('ExpiredToken');
+  return accessKey === ACCESS_KEY ? SECRET : undefined;
+};
 
 function v4Fields(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const key = deriveSigningKey(SECRET, '20300601', 'us-east-1', 's3');
@@ -96,7 +99,8 @@ describe('authenticating a browser form', () => {
     assert.match(outcome(v4Fields({ 'x-amz-date': '2030-06-01' })), /^InvalidArgument: X-Amz-Date must be/);
   });
 
-  it('refuses temporary credentials until sessions can be checked', () => {
-    assert.match(outcome(v4Fields({ 'x-amz-security-token': 'token' })), /^AccessDenied: Session tokens/);
+  it('hands the x-amz-security-token field to the lookup, which judges it', () => {
+    assert.match(outcome(v4Fields({ 'x-amz-security-token': 'token' })), /^ExpiredToken/);
+    assert.match(outcome(v2Fields({ 'x-amz-security-token': 'token' })), /^ExpiredToken/);
   });
 });

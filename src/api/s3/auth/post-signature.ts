@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { S3Error } from '../errors.js';
 import { parseAmzDate } from './amz-date.js';
-import type { SecretLookup, SignedV2Auth, SignedV4Auth } from './auth-result.js';
+import type { SignedV2Auth, SignedV4Auth } from './auth-result.js';
 import { parseCredential } from './credential-scope.js';
 import { deriveSigningKey, hmacSha256, signaturesEqual } from './signing-key.js';
 import { signV2 } from './sigv2.js';
@@ -17,6 +17,13 @@ export type FormAuth = { kind: 'anonymous' } | SignedV4Auth | SignedV2Auth;
 
 /** The first value of a form field, by lower-case name. */
 export type FormValue = (name: string) => string | undefined;
+
+/**
+ * The secret of `accessKey`, or undefined when no such key exists (InvalidAccessKeyId);
+ * `sessionToken` is the form's x-amz-security-token field, through which temporary credentials
+ * are found (the lookup throws the S3 error for a token it refuses).
+ */
+export type FormSecretLookup = (accessKey: string, sessionToken: string | undefined) => string | undefined;
 
 const V4_FIELDS = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature'] as const;
 const V2_FIELDS = ['awsaccesskeyid', 'signature'] as const;
@@ -58,8 +65,8 @@ function required(value: FormValue, fields: readonly string[]): string[] {
   });
 }
 
-function secretFor(accessKey: string, lookupSecret: SecretLookup): string {
-  const secret = lookupSecret(accessKey);
+function secretFor(accessKey: string, value: FormValue, lookupSecret: FormSecretLookup): string {
+  const secret = lookupSecret(accessKey, value('x-amz-security-token'));
   if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKey });
   return secret;
 }
@@ -72,14 +79,7 @@ function mismatch(accessKey: string, policy: string, provided: string): S3Error 
   });
 }
 
-function rejectSessionToken(value: FormValue): void {
-  // As for signed headers: temporary credentials need the STS session store to be checked against.
-  if (value('x-amz-security-token') !== undefined) {
-    throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
-  }
-}
-
-function authenticateV4(value: FormValue, lookupSecret: SecretLookup): SignedV4Auth {
+function authenticateV4(value: FormValue, lookupSecret: FormSecretLookup): SignedV4Auth {
   const [algorithm, credentialField, amzDate, signature] = required(value, V4_FIELDS) as [
     string,
     string,
@@ -108,8 +108,7 @@ function authenticateV4(value: FormValue, lookupSecret: SecretLookup): SignedV4A
       },
     );
   }
-  const secret = secretFor(credential.accessKey, lookupSecret);
-  rejectSessionToken(value);
+  const secret = secretFor(credential.accessKey, value, lookupSecret);
   const signingKey = deriveSigningKey(secret, credential.day, credential.region, credential.service);
   if (!signaturesEqual(hmacSha256(signingKey, policy).toString('hex'), signature)) {
     throw mismatch(credential.accessKey, policy, signature);
@@ -130,11 +129,10 @@ function authenticateV4(value: FormValue, lookupSecret: SecretLookup): SignedV4A
   };
 }
 
-function authenticateV2(value: FormValue, lookupSecret: SecretLookup): SignedV2Auth {
+function authenticateV2(value: FormValue, lookupSecret: FormSecretLookup): SignedV2Auth {
   const [accessKey, signature] = required(value, V2_FIELDS) as [string, string];
   const [policy] = required(value, ['policy']) as [string];
-  const secret = secretFor(accessKey, lookupSecret);
-  rejectSessionToken(value);
+  const secret = secretFor(accessKey, value, lookupSecret);
   const expected = Buffer.from(signV2(secret, policy), 'utf8');
   const provided = Buffer.from(signature, 'utf8');
   if (expected.length !== provided.length || !timingSafeEqual(expected, provided)) {
@@ -156,7 +154,7 @@ function authenticateV2(value: FormValue, lookupSecret: SecretLookup): SignedV2A
  * one missing), the key must exist (InvalidAccessKeyId) and the signature over `policy` must match
  * (SignatureDoesNotMatch, compared in constant time).
  */
-export function authenticateForm(value: FormValue, lookupSecret: SecretLookup): FormAuth {
+export function authenticateForm(value: FormValue, lookupSecret: FormSecretLookup): FormAuth {
   if (V4_FIELDS.some((f) => value(f) !== undefined)) return authenticateV4(value, lookupSecret);
   if (V2_FIELDS.some((f) => value(f) !== undefined)) return authenticateV2(value, lookupSecret);
   return { kind: 'anonymous' };

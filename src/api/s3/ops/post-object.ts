@@ -68,7 +68,12 @@ async function admit(ctx: S3Context, fields: FormFields, key: string): Promise<L
   let identityPrincipal: ReturnType<S3Context['lookupIdentity']>;
   const auth: FormAuth = authenticateForm(
     (name) => fields.value(name),
-    (accessKey) => {
+    (accessKey, sessionToken) => {
+      // Temporary credentials need the STS session store (the STS branch), reached through the
+      // identity lookup once it takes the token; until then a form carrying one is refused.
+      if (sessionToken !== undefined) {
+        throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
+      }
       identityPrincipal = ctx.lookupIdentity(accessKey);
       return identityPrincipal?.secretKey;
     },
