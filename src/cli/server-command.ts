@@ -6,6 +6,7 @@ import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
 import { IamStore } from '../iam/iam-store.js';
+import { publicAccessBlockOf } from '../iam/public-access-block.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
@@ -29,7 +30,12 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
-  const authorizer = new IamAuthorizer(iam, (bucket) => objects.getBucketConfig(bucket, 'policy'), log);
+  const authorizer = new IamAuthorizer(
+    iam,
+    (bucket) => objects.getBucketConfig(bucket, 'policy'),
+    log,
+    (bucket) => publicAccessBlockOf(objects, bucket),
+  );
   const version = (
     JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;

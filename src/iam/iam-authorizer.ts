@@ -23,6 +23,7 @@ import {
   type Policy,
   parsePolicy,
 } from './policy/policy.js';
+import { type PublicAccessBlockSource, restrictsPublicGrants } from './public-access-block.js';
 
 type Verdict = 'allow' | 'deny' | 'none';
 
@@ -64,6 +65,8 @@ export class IamAuthorizer implements Authorizer {
     private readonly store: IamStore,
     private readonly bucketPolicy: BucketPolicySource,
     private readonly log: (msg: string) => void = () => {},
+    /** The bucket's PublicAccessBlock: RestrictPublicBuckets keeps anonymous callers out of public policies. */
+    private readonly publicAccessBlock?: PublicAccessBlockSource,
   ) {}
 
   authorize(request: AuthorizationRequest): boolean | Promise<boolean> {
@@ -109,6 +112,9 @@ export class IamAuthorizer implements Authorizer {
       : 'none';
     if (fromBucket === 'deny') return false;
     if (identity !== 'allow' && fromBucket !== 'allow') return false;
+    if (p.kind === 'anonymous' && policy && this.publicAccessBlock) {
+      if (await restrictsPublicGrants(this.publicAccessBlock, bucket, policy)) return false;
+    }
     return this.inlineAllows(p, evaluation);
   }
 

@@ -85,7 +85,8 @@ export type BucketConfigName =
   | 'notification'
   | 'object-lock'
   | 'encryption'
-  | 'quota';
+  | 'quota'
+  | 'public-access-block';
 
 export const BUCKET_CONFIG_NAMES: readonly BucketConfigName[] = [
   'versioning',
@@ -97,6 +98,7 @@ export const BUCKET_CONFIG_NAMES: readonly BucketConfigName[] = [
   'object-lock',
   'encryption',
   'quota',
+  'public-access-block',
 ];
 
 /** Which version of an object a call is about: the current one when `versionId` is absent. */

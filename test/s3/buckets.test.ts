@@ -164,7 +164,7 @@ for (const drives of DRIVE_COUNTS) {
         { code: 'NotImplemented', status: 501 },
       );
       for (const [method, path, query] of [
-        ['GET', '/unimpl', { policy: '' }],
+        ['GET', '/unimpl', { website: '' }],
         ['GET', '/unimpl', { lifecycle: '' }],
         ['GET', '/unimpl', { cors: '' }],
         ['GET', '/unimpl', { versions: '' }],

@@ -1,14 +1,17 @@
-// Canned ACLs on the operations that create things, and PUT ?acl: the ACLs that already hold here
-// (one owner, nobody else) are accepted, since tools send them on every write; ACLs that would grant
-// anyone else answer 501 until access control exists; values S3 does not know are InvalidArgument.
+// ACLs as S3 answers them with ACLs disabled (Object Ownership "bucket owner enforced"), on the
+// operations that create things and on PUT ?acl: the ACLs that only restate the owner's FULL_CONTROL
+// are accepted, since tools send them on every write; an ACL that would grant anyone else is 400
+// AccessControlListNotSupported; values S3 does not know are InvalidArgument.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketOwnershipControlsCommand,
   GetObjectAclCommand,
   ObjectCannedACL,
   PutBucketAclCommand,
+  PutBucketOwnershipControlsCommand,
   PutObjectAclCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -16,6 +19,11 @@ import { assertS3Error, parseS3Error, type RawRequest, rawRequest } from '../hel
 import { sdkError, useServer } from './fixture.js';
 
 const BUCKET = 'acls';
+
+/** An AccessControlPolicy document owned by `ownerId` with these `<Grant>` contents. */
+function aclDocument(ownerId: string, grants: string[]): string {
+  return `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${ownerId}</ID></Owner><AccessControlList>${grants.map((g) => `<Grant>${g}</Grant>`).join('')}</AccessControlList></AccessControlPolicy>`;
+}
 
 describe('canned ACLs', () => {
   const server = useServer({ drives: 1, bucket: BUCKET });
@@ -50,8 +58,9 @@ describe('canned ACLs', () => {
       }
     });
 
-    test(`${op} with a canned ACL that grants others answers 501 and creates nothing`, async () => {
+    test(`${op} with a canned ACL that grants others answers AccessControlListNotSupported and creates nothing`, async () => {
       for (const acl of [
+        'bucket-owner-read',
         'public-read',
         'public-read-write',
         'authenticated-read',
@@ -60,8 +69,8 @@ describe('canned ACLs', () => {
       ]) {
         const req = request(++n, { 'x-amz-acl': acl });
         const res = await rawRequest(server.cairn, req);
-        assertS3Error(res, 501, 'NotImplemented', `${op} with ${acl}`);
-        assert.match(res.body, /<Header>x-amz-acl<\/Header>/);
+        assertS3Error(res, 400, 'AccessControlListNotSupported', `${op} with ${acl}`);
+        assert.equal(parseS3Error(res.body)?.message, 'The bucket does not allow ACLs');
         const head = await rawRequest(server.cairn, { method: 'HEAD', path: req.path });
         assert.equal(head.status, 404, `${op} with ${acl} left ${req.path} behind`);
         const uploads = await rawRequest(server.cairn, {
@@ -79,13 +88,14 @@ describe('canned ACLs', () => {
       assert.match(res.body, /<ArgumentName>x-amz-acl<\/ArgumentName><ArgumentValue>privat<\/ArgumentValue>/);
     });
 
-    test(`${op} with an explicit grant header answers 501`, async () => {
-      const res = await rawRequest(
-        server.cairn,
-        request(++n, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }),
-      );
-      assertS3Error(res, 501, 'NotImplemented', op);
-      assert.match(res.body, /<Header>x-amz-grant-read<\/Header>/);
+    test(`${op} with an explicit grant header answers AccessControlListNotSupported`, async () => {
+      for (const grant of ['x-amz-grant-read', 'x-amz-grant-full-control', 'x-amz-grant-write-acp']) {
+        const res = await rawRequest(
+          server.cairn,
+          request(++n, { [grant]: 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }),
+        );
+        assertS3Error(res, 400, 'AccessControlListNotSupported', `${op} with ${grant}`);
+      }
     });
   }
 
@@ -160,16 +170,16 @@ describe('canned ACLs', () => {
     assert.equal(get.body, 'source bytes');
   });
 
-  test('PutObjectAcl public-read answers 501; an unknown value is InvalidArgument', async () => {
+  test('PutObjectAcl public-read and PutBucketAcl public-read-write answer AccessControlListNotSupported; an unknown value is InvalidArgument', async () => {
     assert.deepEqual(
       await sdkError(
         server.s3.send(new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', ACL: 'public-read' })),
       ),
-      { code: 'NotImplemented', status: 501 },
+      { code: 'AccessControlListNotSupported', status: 400 },
     );
     assert.deepEqual(
       await sdkError(server.s3.send(new PutBucketAclCommand({ Bucket: BUCKET, ACL: 'public-read-write' }))),
-      { code: 'NotImplemented', status: 501 },
+      { code: 'AccessControlListNotSupported', status: 400 },
     );
     assertS3Error(
       await rawRequest(server.cairn, {
@@ -183,29 +193,126 @@ describe('canned ACLs', () => {
     );
   });
 
-  test('PUT ?acl with an AccessControlPolicy document answers 501; with a header too, 400 UnexpectedContent', async () => {
-    const policy =
-      '<AccessControlPolicy><Owner><ID>x</ID></Owner><AccessControlList></AccessControlList></AccessControlPolicy>';
-    assertS3Error(
-      await rawRequest(server.cairn, {
-        method: 'PUT',
-        path: `/${BUCKET}/source`,
-        query: { acl: '' },
-        body: policy,
-      }),
-      501,
-      'NotImplemented',
+  test('PUT ?acl with a document granting only the owner FULL_CONTROL succeeds, by SDK and raw', async () => {
+    const current = await server.s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: 'source' }));
+    const policy = { Owner: current.Owner, Grants: current.Grants };
+    const object = await server.s3.send(
+      new PutObjectAclCommand({ Bucket: BUCKET, Key: 'source', AccessControlPolicy: policy }),
     );
+    assert.equal(object.$metadata.httpStatusCode, 200);
+    const bucket = await server.s3.send(
+      new PutBucketAclCommand({ Bucket: BUCKET, AccessControlPolicy: policy }),
+    );
+    assert.equal(bucket.$metadata.httpStatusCode, 200);
+    const res = await rawRequest(server.cairn, {
+      method: 'PUT',
+      path: `/${BUCKET}`,
+      query: { acl: '' },
+      body: aclDocument(current.Owner?.ID ?? '', [
+        `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${current.Owner?.ID}</ID></Grantee><Permission>FULL_CONTROL</Permission>`,
+      ]),
+    });
+    assert.equal(res.status, 200, res.body);
+  });
+
+  test('PUT ?acl with a document granting anyone else, or less than FULL_CONTROL, is AccessControlListNotSupported', async () => {
+    const { Owner } = await server.s3.send(new GetObjectAclCommand({ Bucket: BUCKET, Key: 'source' }));
+    const ownerId = Owner?.ID ?? '';
+    const ownerGrant = `<Grantee><ID>${ownerId}</ID></Grantee><Permission>FULL_CONTROL</Permission>`;
+    const cases: Array<[string, string]> = [
+      [
+        'AllUsers READ',
+        aclDocument(ownerId, [
+          ownerGrant,
+          '<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission>',
+        ]),
+      ],
+      [
+        'another user',
+        aclDocument(ownerId, [`<Grantee><ID>${'ab'.repeat(32)}</ID></Grantee><Permission>READ</Permission>`]),
+      ],
+      [
+        'an email grantee',
+        aclDocument(ownerId, [
+          '<Grantee><EmailAddress>x@example.com</EmailAddress></Grantee><Permission>READ</Permission>',
+        ]),
+      ],
+      [
+        'the owner READ only',
+        aclDocument(ownerId, [`<Grantee><ID>${ownerId}</ID></Grantee><Permission>READ</Permission>`]),
+      ],
+      ['no grants at all', aclDocument(ownerId, [])],
+      ['another owner', aclDocument('someone-else', [ownerGrant])],
+    ];
+    for (const [name, body] of cases) {
+      for (const path of [`/${BUCKET}`, `/${BUCKET}/source`]) {
+        const res = await rawRequest(server.cairn, { method: 'PUT', path, query: { acl: '' }, body });
+        assertS3Error(res, 400, 'AccessControlListNotSupported', `${name} on ${path}`);
+      }
+    }
+    const get = await rawRequest(server.cairn, { method: 'GET', path: `/${BUCKET}/source` });
+    assert.equal(get.body, 'source bytes');
+  });
+
+  test('PUT ?acl with a body that is not an AccessControlPolicy is 400 MalformedACLError; with a header too, UnexpectedContent', async () => {
+    for (const body of [
+      '<AccessControlPolicy><Owner><ID>x</ID>',
+      '<Tagging><TagSet/></Tagging>',
+      '<AccessControlPolicy><Owner><ID>x</ID></Owner></AccessControlPolicy>',
+      '<AccessControlPolicy><AccessControlList><Grant><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>',
+      '<AccessControlPolicy><AccessControlList><Grant><Grantee><ID>x</ID></Grantee><Permission>ALL</Permission></Grant></AccessControlList></AccessControlPolicy>',
+      'not xml at all',
+    ]) {
+      assertS3Error(
+        await rawRequest(server.cairn, {
+          method: 'PUT',
+          path: `/${BUCKET}/source`,
+          query: { acl: '' },
+          body,
+        }),
+        400,
+        'MalformedACLError',
+        body,
+      );
+    }
     assertS3Error(
       await rawRequest(server.cairn, {
         method: 'PUT',
         path: `/${BUCKET}/source`,
         query: { acl: '' },
         headers: { 'x-amz-acl': 'private' },
-        body: policy,
+        body: aclDocument('x', []),
       }),
       400,
       'UnexpectedContent',
+    );
+  });
+
+  test('GetBucketOwnershipControls answers BucketOwnerEnforced; changing it is 501', async () => {
+    const out = await server.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: BUCKET }));
+    assert.deepEqual(
+      out.OwnershipControls?.Rules?.map((r) => r.ObjectOwnership),
+      ['BucketOwnerEnforced'],
+    );
+    assert.deepEqual(
+      await sdkError(
+        server.s3.send(
+          new PutBucketOwnershipControlsCommand({
+            Bucket: BUCKET,
+            OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] },
+          }),
+        ),
+      ),
+      { code: 'NotImplemented', status: 501 },
+    );
+    assertS3Error(
+      await rawRequest(server.cairn, {
+        method: 'GET',
+        path: '/no-such-ownership-bucket',
+        query: { ownershipControls: '' },
+      }),
+      404,
+      'NoSuchBucket',
     );
   });
 

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Principal } from '../../iam/authorizer.js';
+import type { Identity, Principal } from '../../iam/authorizer.js';
 import type { ObjectLayer, VersionOptions } from '../../object/object-layer.js';
 import type { Logger } from '../../util/logger.js';
+import type { SignedAuth } from './auth/auth-result.js';
 import type { ErrorContext } from './object-error-map.js';
 
 /** The decoded request payload (aws-chunked framing removed, signatures verified as it streams). */
@@ -42,6 +43,13 @@ export interface S3Context {
    * multi-object delete).
    */
   authorize(action: string, bucket: string, key?: string): Promise<void>;
+  /** Who an access key is: for an operation that authenticates from its body (POST Object's form). */
+  lookupIdentity(accessKey: string): Identity | undefined;
+  /**
+   * Makes the request act as the identity its body's signature proved (POST Object's form): from
+   * then on `principal`, `authorize`, the condition keys and the completion event name it.
+   */
+  actAs(auth: SignedAuth, principal: Principal): void;
   /** Opens the decoded request body; call at most once. */
   body(): DecodedBody;
   /** Filled in by operations as they learn more (upload id, checksum algorithm), for error bodies. */

@@ -68,7 +68,7 @@ export function conditionContext(
   add('aws:userid', user.userid);
   if (auth.kind === 'signed') {
     add('s3:signatureversion', auth.signatureVersion === 4 ? 'AWS4-HMAC-SHA256' : 'AWS');
-    add('s3:authType', auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER');
+    add('s3:authType', auth.form ? 'POST' : auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER');
   }
   for (const name of ['prefix', 'delimiter', 'max-keys', 'versionId'] as const) {
     add(`s3:${name}`, query.get(name) ?? undefined);

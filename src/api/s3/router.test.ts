@@ -32,6 +32,7 @@ describe('routing table', () => {
     assert.equal(routeName('GET', '/b?location'), 'GetBucketLocation');
     assert.equal(routeName('GET', '/b?uploads'), 'ListMultipartUploads');
     assert.equal(routeName('POST', '/b?delete'), 'DeleteObjects');
+    assert.equal(routeName('POST', '/b'), 'PostObject');
     assert.equal(routeName('GET', '/b?acl'), 'GetBucketAcl');
     assert.equal(routeName('PUT', '/b?acl'), 'PutBucketAcl');
     assert.equal(routeName('GET', '/b?versioning'), 'GetBucketVersioning');
@@ -65,6 +66,22 @@ describe('routing table', () => {
     assert.equal(routeName('GET', '/b?attributes'), '405 MethodNotAllowed');
   });
 
+  it('routes bucket policies, policy status and PublicAccessBlock; other methods and objects are 405', () => {
+    assert.equal(routeName('PUT', '/b?policy'), 'PutBucketPolicy');
+    assert.equal(routeName('GET', '/b?policy'), 'GetBucketPolicy');
+    assert.equal(routeName('DELETE', '/b?policy'), 'DeleteBucketPolicy');
+    assert.equal(routeName('GET', '/b?policyStatus'), 'GetBucketPolicyStatus');
+    assert.equal(routeName('PUT', '/b?publicAccessBlock'), 'PutPublicAccessBlock');
+    assert.equal(routeName('GET', '/b?publicAccessBlock'), 'GetPublicAccessBlock');
+    assert.equal(routeName('DELETE', '/b?publicAccessBlock'), 'DeletePublicAccessBlock');
+    assert.equal(routeName('GET', '/b?ownershipControls'), 'GetBucketOwnershipControls');
+    assert.equal(routeName('PUT', '/b?ownershipControls'), '501 NotImplemented');
+    assert.equal(routeName('POST', '/b?policy'), '405 MethodNotAllowed');
+    assert.equal(routeName('PUT', '/b?policyStatus'), '405 MethodNotAllowed');
+    assert.equal(routeName('PUT', '/b/k?policy'), '405 MethodNotAllowed');
+    assert.equal(routeName('GET', '/b/k?publicAccessBlock'), '405 MethodNotAllowed');
+  });
+
   it('ignores query parameters that are not subresources', () => {
     assert.equal(routeName('GET', '/b/k?response-content-type=text/plain&x-id=GetObject'), 'GetObject');
     assert.equal(routeName('PUT', '/b/k?x-id=PutObject'), 'PutObject');
@@ -76,12 +93,11 @@ describe('routing table', () => {
     assert.equal(routeName('DELETE', '/b/k?acl'), '501 NotImplemented');
     assert.equal(routeName('PUT', '/b?versioning'), '501 NotImplemented');
     assert.equal(routeName('GET', '/b?versions'), '501 NotImplemented');
-    assert.equal(routeName('PUT', '/b?policy'), '501 NotImplemented');
+    assert.equal(routeName('PUT', '/b?website'), '501 NotImplemented');
     assert.equal(routeName('GET', '/b?lifecycle'), '501 NotImplemented');
     assert.equal(routeName('POST', '/b/k?select&select-type=2'), '501 NotImplemented');
     assert.equal(routeName('POST', '/b/k?restore'), '501 NotImplemented');
     assert.equal(routeName('PUT', '/b?cors'), '501 NotImplemented');
-    assert.equal(routeName('POST', '/b'), '501 NotImplemented');
   });
 
   it('routes a version id to the operations on one version, and answers NoSuchVersion on the others', () => {

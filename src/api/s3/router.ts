@@ -2,6 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Context } from './context.js';
 import { S3Error } from './errors.js';
 import { abortMultipartUpload } from './ops/abort-multipart-upload.js';
+import {
+  deleteBucketPolicy,
+  getBucketPolicy,
+  getBucketPolicyStatus,
+  putBucketPolicy,
+} from './ops/bucket-policy.js';
 import { completeMultipartUpload } from './ops/complete-multipart-upload.js';
 import { copyObject } from './ops/copy-object.js';
 import { createBucket } from './ops/create-bucket.js';
@@ -11,6 +17,7 @@ import { deleteObject } from './ops/delete-object.js';
 import { deleteObjects } from './ops/delete-objects.js';
 import { getBucketAcl, getObjectAcl } from './ops/get-acl.js';
 import { getBucketLocation } from './ops/get-bucket-location.js';
+import { getBucketOwnershipControls } from './ops/get-bucket-ownership-controls.js';
 import { getBucketVersioning } from './ops/get-bucket-versioning.js';
 import { getObject, headObject } from './ops/get-object.js';
 import { getObjectAttributes } from './ops/get-object-attributes.js';
@@ -20,6 +27,12 @@ import { listMultipartUploads } from './ops/list-multipart-uploads.js';
 import { listObjects } from './ops/list-objects.js';
 import { listObjectsV2 } from './ops/list-objects-v2.js';
 import { listParts } from './ops/list-parts.js';
+import { postObject } from './ops/post-object.js';
+import {
+  deletePublicAccessBlock,
+  getPublicAccessBlock,
+  putPublicAccessBlock,
+} from './ops/public-access-block.js';
 import { putBucketAcl, putObjectAcl } from './ops/put-acl.js';
 import { putObject } from './ops/put-object.js';
 import { uploadPart } from './ops/upload-part.js';
@@ -43,6 +56,11 @@ export interface Route {
    * key), so the request is not authorized as a whole.
    */
   perObject?: boolean;
+  /**
+   * The operation authenticates and authorizes from the request body (POST Object's signed form),
+   * so the request is not authorized as a whole, and an unsigned one reaches it.
+   */
+  formAuth?: boolean;
   method: string;
   target: Target;
   /** Query parameters that must all be present (subresources). */
@@ -100,6 +118,71 @@ export const ROUTES: readonly Route[] = [
     handler: putBucketAcl,
   },
   {
+    name: 'GetBucketPolicy',
+    action: 's3:GetBucketPolicy',
+    method: 'GET',
+    target: 'bucket',
+    query: ['policy'],
+    handler: getBucketPolicy,
+  },
+  {
+    name: 'PutBucketPolicy',
+    action: 's3:PutBucketPolicy',
+    method: 'PUT',
+    target: 'bucket',
+    query: ['policy'],
+    handler: putBucketPolicy,
+  },
+  {
+    name: 'DeleteBucketPolicy',
+    action: 's3:DeleteBucketPolicy',
+    method: 'DELETE',
+    target: 'bucket',
+    query: ['policy'],
+    handler: deleteBucketPolicy,
+  },
+  {
+    name: 'GetBucketPolicyStatus',
+    action: 's3:GetBucketPolicyStatus',
+    method: 'GET',
+    target: 'bucket',
+    query: ['policyStatus'],
+    handler: getBucketPolicyStatus,
+  },
+  {
+    name: 'GetBucketOwnershipControls',
+    action: 's3:GetBucketOwnershipControls',
+    method: 'GET',
+    target: 'bucket',
+    query: ['ownershipControls'],
+    handler: getBucketOwnershipControls,
+  },
+  {
+    name: 'GetPublicAccessBlock',
+    action: 's3:GetBucketPublicAccessBlock',
+    method: 'GET',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: getPublicAccessBlock,
+  },
+  {
+    name: 'PutPublicAccessBlock',
+    action: 's3:PutBucketPublicAccessBlock',
+    method: 'PUT',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: putPublicAccessBlock,
+  },
+  {
+    // S3 has no action of its own for this: removing the block is changing it.
+    name: 'DeletePublicAccessBlock',
+    action: 's3:PutBucketPublicAccessBlock',
+    method: 'DELETE',
+    target: 'bucket',
+    query: ['publicAccessBlock'],
+    handler: deletePublicAccessBlock,
+  },
+  {
     name: 'GetBucketVersioning',
     action: 's3:GetBucketVersioning',
     method: 'GET',
@@ -125,6 +208,14 @@ export const ROUTES: readonly Route[] = [
     handler: listObjectsV2,
   },
   { name: 'ListObjects', action: 's3:ListBucket', method: 'GET', target: 'bucket', handler: listObjects },
+  {
+    name: 'PostObject',
+    action: 's3:PutObject',
+    formAuth: true,
+    method: 'POST',
+    target: 'bucket',
+    handler: postObject,
+  },
   { name: 'HeadBucket', action: 's3:ListBucket', method: 'HEAD', target: 'bucket', handler: headBucket },
   { name: 'CreateBucket', action: 's3:CreateBucket', method: 'PUT', target: 'bucket', handler: createBucket },
   {
@@ -268,9 +359,6 @@ export const UNIMPLEMENTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'notification',
   'object-lock',
   'ownershipControls',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
   'renameObject',
   'replication',
   'requestPayment',
@@ -292,6 +380,9 @@ const ROUTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'uploadId',
   'delete',
   'location',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
 ]);
 
 export interface RouteRequest {
@@ -328,10 +419,6 @@ export function route(req: RouteRequest): Route {
     if (ROUTED_SUBRESOURCES.has(name)) throw new S3Error('MethodNotAllowed');
   }
   const plain = ROUTES.find((r) => r.query === undefined && matches(r, target, req));
-  if (plain === undefined && req.method === 'POST' && target === 'bucket') {
-    // PostObject: browser form uploads with a signed policy document.
-    throw new S3Error('NotImplemented', 'POST object uploads (HTML forms) are not implemented.');
-  }
   if (plain === undefined) throw new S3Error('MethodNotAllowed');
   return versionChecked(plain, req);
 }

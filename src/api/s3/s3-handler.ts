@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer, ConditionContext, Identity, IdentityStore } from '../../iam/authorizer.js';
+import type {
+  Authorizer,
+  ConditionContext,
+  Identity,
+  IdentityStore,
+  Principal,
+} from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { temporaryIdentity } from '../sts/session-identity.js';
@@ -110,7 +116,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       if (target.bucket !== undefined) r.facts.bucket = target.bucket;
       // The identity the signature was checked against is the one the request acts as.
       let identity: Identity | undefined;
-      const auth: AuthResult = authenticate(
+      let auth: AuthResult = authenticate(
         {
           method,
           rawUrl: req.url ?? '/',
@@ -130,7 +136,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           return identity?.secretKey;
         },
       );
-      const principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
+      const principal: Principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
       if (auth.kind === 'signed') r.facts.principal = auth.accessKey;
       let op: Route;
       try {
@@ -148,23 +154,27 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       }
       r.facts.api = op.name;
       if (opts.enforceRegion && auth.kind === 'signed') checkRegion(auth, op, opts.region);
+      // Who the request acts as: a form upload's signature may name it later (ctx.actAs).
+      let acting = principal;
       // Built once, and only when a policy's Condition asks.
       let context: ConditionContext | undefined;
       const conditions = () => {
-        context ??= conditionContext(req, auth, target.query, principal);
+        context ??= conditionContext(req, auth, target.query, acting);
         return context;
       };
-      // Operations that touch many keys (DeleteObjects) authorize each key themselves.
-      const decided = op.perObject
-        ? undefined
-        : authorizeAction(
-            opts.authorizer,
-            principal,
-            routeAction(op, target.query),
-            target.bucket,
-            target.key,
-            conditions,
-          );
+      // Operations that touch many keys (DeleteObjects) authorize each key themselves; a form
+      // upload (POST Object) authorizes the identity its form's own signature proves.
+      const decided =
+        op.perObject || op.formAuth
+          ? undefined
+          : authorizeAction(
+              opts.authorizer,
+              principal,
+              routeAction(op, target.query),
+              target.bucket,
+              target.key,
+              conditions,
+            );
       const ctx: S3Context = {
         requestId: r.id,
         req,
@@ -178,7 +188,15 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         owner: opts.owner,
         principal,
         authorize: async (action, bucket, key) =>
-          authorizeAction(opts.authorizer, principal, action, bucket, key, conditions),
+          authorizeAction(opts.authorizer, acting, action, bucket, key, conditions),
+        lookupIdentity: (accessKey) => opts.identities.lookup(accessKey),
+        actAs: (signed, who) => {
+          auth = signed;
+          acting = who;
+          ctx.principal = who;
+          context = undefined;
+          r.facts.principal = signed.accessKey;
+        },
         errorContext: failed.errorContext,
         // A getter: the request's logger is made only if something logs.
         get log() {

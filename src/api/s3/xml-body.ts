@@ -32,16 +32,16 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 /**
- * Reads and parses an XML request body, verifying Content-MD5 and any x-amz-checksum-* header or
- * trailer the client sent with it. Returns undefined for an empty body. With `headerIsObjectChecksum`
+ * Reads a small request body whole (at most `limit` bytes), verifying Content-MD5 and any
+ * x-amz-checksum-* header or trailer the client sent with it. With `headerIsObjectChecksum`
  * (CompleteMultipartUpload) an x-amz-checksum-* header describes the object being made, not this
  * body, and is left to the operation.
  */
-export async function readXmlBody(
+export async function readVerifiedBody(
   ctx: S3Context,
-  limit = MAX_XML_BODY,
+  limit: number,
   opts: { headerIsObjectChecksum?: boolean } = {},
-): Promise<XmlNode | undefined> {
+): Promise<Buffer> {
   const md5 = contentMd5(ctx);
   const sent = opts.headerIsObjectChecksum ? undefined : checksumHeader(ctx);
   const body = ctx.body();
@@ -69,6 +69,19 @@ export async function readXmlBody(
       }
     }
   }
+  return bytes;
+}
+
+/**
+ * Reads and parses an XML request body, verified as `readVerifiedBody` does. Returns undefined for
+ * an empty body.
+ */
+export async function readXmlBody(
+  ctx: S3Context,
+  limit = MAX_XML_BODY,
+  opts: { headerIsObjectChecksum?: boolean } = {},
+): Promise<XmlNode | undefined> {
+  const bytes = await readVerifiedBody(ctx, limit, opts);
   if (bytes.length === 0) return undefined;
   let text: string;
   try {

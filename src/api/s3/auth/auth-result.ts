@@ -39,6 +39,8 @@ export interface SignedV4Auth {
   amzDate: string;
   scope: string;
   presigned: boolean;
+  /** Authenticated by a browser form's signed POST policy (IAM's s3:authType `POST`). */
+  form?: true;
 }
 
 /**
@@ -51,6 +53,8 @@ export interface SignedV2Auth {
   accessKey: string;
   payload: { kind: 'UNSIGNED-PAYLOAD' };
   presigned: boolean;
+  /** Authenticated by a browser form's signed POST policy (IAM's s3:authType `POST`). */
+  form?: true;
 }
 
 export type SignedAuth = SignedV4Auth | SignedV2Auth;
