@@ -129,7 +129,9 @@ export interface Pattern {
 }
 
 /** Looks up a variable's value; undefined when the key is absent from the request. */
-export type VariableLookup = (key: string) => string | undefined;
+export interface VariableLookup {
+  variable(key: string): string | undefined;
+}
 
 const VARIABLE = /^\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 
@@ -191,7 +193,7 @@ export function resolvePattern(p: Pattern, lookup: VariableLookup): Glob | undef
   const out: GlobToken[] = [];
   for (const t of p.tokens!) {
     if (typeof t === 'object') {
-      const v = lookup(t.key) ?? t.fallback;
+      const v = lookup.variable(t.key) ?? t.fallback;
       if (v === undefined) return undefined;
       out.push(p.lower ? v.toLowerCase() : v);
     } else out.push(t);
