@@ -60,13 +60,19 @@ function twentyStatementPolicy(): Policy {
   return parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statements }), 'identity');
 }
 
-/** A fresh context per call, as the authorizer builds one per request (only when asked). */
+const NOW = new Date().toISOString();
+
+/**
+ * A fresh context object per call, as the S3 front builds one per request (only when a policy
+ * asks); its values are ready-made, so the figure is the evaluator's cost (key normalization
+ * included), not the front's clock formatting.
+ */
 const conditions = (): ConditionContext => ({
   'aws:SourceIp': ['10.1.2.3'],
   'aws:SecureTransport': ['true'],
   'aws:username': ['alice'],
   'aws:userid': ['alice'],
-  'aws:CurrentTime': [new Date().toISOString()],
+  'aws:CurrentTime': [NOW],
 });
 
 /** Cost of one evaluatePolicy call for the bench's `micro` step. */

@@ -62,7 +62,7 @@ function patternOperator(opts: {
       for (const parts of patterns) {
         const resolved: Glob[] = [];
         for (const p of parts) {
-          const g = resolvePattern(p, scope.variable);
+          const g = resolvePattern(p, scope);
           if (g === undefined) return undefined;
           resolved.push(g);
         }

@@ -3,7 +3,7 @@ import { CompiledPolicy } from './compiled-policy.js';
 import type { ConditionClause } from './conditions.js';
 import { type PolicyKind, parseDocument } from './parse.js';
 import { RequestScope } from './request-scope.js';
-import { statementApplies } from './statement.js';
+import { bucketOf, statementApplies } from './statement.js';
 
 export { MalformedPolicyError, PolicyTooLargeError } from './malformed-policy-error.js';
 export type { PolicyKind } from './parse.js';
@@ -54,9 +54,10 @@ export function evaluatePolicy(policy: Policy, request: EvaluationRequest): Deci
   if (candidates.length === 0) return 'none';
   const scope = new RequestScope(request.conditions);
   const principals = request.principals ?? NO_PRINCIPALS;
+  const bucket = bucketOf(request.resource);
   // Candidates keep the policy's order, denies first: the first statement that applies decides.
   for (const s of candidates) {
-    if (statementApplies(s, request.resource, principals, scope)) return s.deny ? 'deny' : 'allow';
+    if (statementApplies(s, request.resource, bucket, principals, scope)) return s.deny ? 'deny' : 'allow';
   }
   return 'none';
 }

@@ -30,14 +30,7 @@ export class RequestScope {
 
   /** The values of `key` (already normalized); undefined or empty when the request lacks it. */
   values(key: string): readonly string[] | undefined {
-    if (this.keys === undefined) {
-      this.keys = new Map();
-      const context = this.source();
-      for (const k of Object.keys(context)) {
-        const v = context[k];
-        if (v !== undefined) this.keys.set(normalizeKey(k), v);
-      }
-    }
+    this.keys ??= normalizedContext(this.source());
     return this.keys.get(key);
   }
 
@@ -45,8 +38,30 @@ export class RequestScope {
    * A policy variable's value: the key's single value. A key that is absent, or that has several
    * values (which a variable cannot stand for), leaves the variable without a value.
    */
-  readonly variable = (key: string): string | undefined => {
+  variable(key: string): string | undefined {
     const v = this.values(normalizeKey(key));
     return v !== undefined && v.length === 1 ? v[0] : undefined;
-  };
+  }
 }
+
+/**
+ * A context by normalized key names. The last one is remembered: the caller builds one context per
+ * request, and the policies that decide it (the user's, its groups', the bucket's) are evaluated
+ * one after another, so they share the work; a context is not to be changed once handed over. (A
+ * WeakMap keyed by context measured slower than rebuilding: one insertion per request.)
+ */
+function normalizedContext(context: ConditionContext): Map<string, readonly string[]> {
+  if (context === last.context) return last.keys;
+  const keys = new Map<string, readonly string[]>();
+  for (const k of Object.keys(context)) {
+    const v = context[k];
+    if (v !== undefined) keys.set(normalizeKey(k), v);
+  }
+  last = { context, keys };
+  return keys;
+}
+
+let last: { context: ConditionContext | undefined; keys: Map<string, readonly string[]> } = {
+  context: undefined,
+  keys: new Map(),
+};

@@ -10,6 +10,11 @@ export interface ResourceMatcher {
   readonly patterns: readonly Pattern[];
   /** Some pattern names a policy variable: all must resolve before any may match. */
   readonly hasVariables: boolean;
+  /**
+   * The buckets every listed S3 resource lies in, when each names its bucket literally: a quick
+   * reject before any pattern runs. Undefined when some resource could lie in any bucket.
+   */
+  readonly buckets: ReadonlySet<string> | undefined;
 }
 
 /** The identifiers of a Principal element; `all` for "*" / {"AWS": "*"}. */
@@ -47,7 +52,32 @@ export function compileResources(resources: readonly string[], variables: boolea
     if (literal !== undefined) exact.add(literal);
     else patterns.push(p);
   }
-  return { all, exact, patterns, hasVariables: patterns.some((p) => p.glob === undefined) };
+  const hasVariables = patterns.some((p) => p.glob === undefined);
+  return {
+    all,
+    exact,
+    patterns,
+    hasVariables,
+    buckets: all || hasVariables ? undefined : literalBuckets(resources),
+  };
+}
+
+function literalBuckets(resources: readonly string[]): Set<string> | undefined {
+  const buckets = new Set<string>();
+  for (const r of resources) {
+    if (!r.startsWith(SERVICE_WIDE)) return undefined;
+    const bucket = bucketOf(r);
+    if (/[*?$]/.test(bucket)) return undefined;
+    buckets.add(bucket);
+  }
+  return buckets;
+}
+
+/** The bucket part of an S3 ARN (`''` for `*` and for other services' resources). */
+export function bucketOf(resource: string): string {
+  if (!resource.startsWith(SERVICE_WIDE)) return '';
+  const slash = resource.indexOf('/', SERVICE_WIDE.length);
+  return resource.slice(SERVICE_WIDE.length, slash < 0 ? undefined : slash);
 }
 
 /**
@@ -60,13 +90,19 @@ const SERVICE_WIDE = 'arn:aws:s3:::';
  * True or false; undefined when a pattern names a variable the request has no value for. AWS
  * then treats the whole statement as not applying, so neither Resource nor NotResource matches.
  */
-function resourceMatches(m: ResourceMatcher, resource: string, scope: RequestScope): boolean | undefined {
+function resourceMatches(
+  m: ResourceMatcher,
+  resource: string,
+  bucket: string,
+  scope: RequestScope,
+): boolean | undefined {
   if (m.all) return true;
+  if (m.buckets !== undefined && !m.buckets.has(bucket)) return false;
   const r = resource === '*' ? SERVICE_WIDE : resource;
   if (m.exact.has(r) && !m.hasVariables) return true;
   let hit = m.exact.has(r);
   for (const p of m.patterns) {
-    const g = resolvePattern(p, scope.variable);
+    const g = resolvePattern(p, scope);
     if (g === undefined) return undefined;
     if (!hit && globMatches(g, r)) {
       hit = true;
@@ -90,11 +126,13 @@ function principalMatches(m: PrincipalMatcher, principals: readonly string[]): b
 export function statementApplies(
   s: CompiledStatement,
   resource: string,
+  /** bucketOf(resource), computed once per request. */
+  bucket: string,
   principals: readonly string[],
   scope: RequestScope,
 ): boolean {
   if (s.resources !== undefined) {
-    const hit = resourceMatches(s.resources, resource, scope);
+    const hit = resourceMatches(s.resources, resource, bucket, scope);
     if (hit === undefined || hit === s.notResource) return false;
   }
   if (s.principal !== undefined && principalMatches(s.principal, principals) === s.notPrincipal) return false;

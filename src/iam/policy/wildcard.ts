@@ -129,7 +129,9 @@ export interface Pattern {
 }
 
 /** Looks up a variable's value; undefined when the key is absent from the request. */
-export type VariableLookup = (key: string) => string | undefined;
+export interface VariableLookup {
+  variable(key: string): string | undefined;
+}
 
 const VARIABLE = /^\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 
@@ -146,15 +148,19 @@ export function compilePattern(
   const tokens: TemplateToken[] = [];
   let literal = '';
   let hasVariable = false;
+  let closable = opts.variables;
   const flush = () => {
     if (literal !== '') tokens.push(opts.lower ? literal.toLowerCase() : literal);
     literal = '';
   };
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
-    if (opts.variables && ch === '$' && src[i + 1] === '{') {
+    if (closable && ch === '$' && src[i + 1] === '{') {
       const close = src.indexOf('}', i + 2);
-      if (close > 0) {
+      // With no `}` ahead, no later `${` can close either: stop looking (a long run of `${`
+      // would otherwise cost quadratic time).
+      if (close < 0) closable = false;
+      else {
         const inner = src.slice(i + 2, close);
         if (inner === '*' || inner === '?' || inner === '$') {
           literal += inner;
@@ -187,7 +193,7 @@ export function resolvePattern(p: Pattern, lookup: VariableLookup): Glob | undef
   const out: GlobToken[] = [];
   for (const t of p.tokens!) {
     if (typeof t === 'object') {
-      const v = lookup(t.key) ?? t.fallback;
+      const v = lookup.variable(t.key) ?? t.fallback;
       if (v === undefined) return undefined;
       out.push(p.lower ? v.toLowerCase() : v);
     } else out.push(t);
