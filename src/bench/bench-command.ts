@@ -96,7 +96,7 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
     }
   }
   if (wants('micro')) {
-    progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5');
+    progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5, IAM policy evaluation');
     report.micro = await runMicro(o.microSeconds);
   }
   const order = [...new Set(report.workloads.map((w) => `${w.op} ${w.size}`))];

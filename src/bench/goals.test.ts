@@ -114,8 +114,22 @@ test('RSS targets compare MB of 10^6 bytes and need 64 uploads', () => {
 
 test('the microbenchmark targets need RS strictly faster than MD5', () => {
   const rows = evaluateGoals(
-    report({ micro: { results: [], rsEncodeOverMd5: 5.1, rsReconstructOverMd5: 0.9 } }),
+    report({ micro: { results: [], rsEncodeOverMd5: 5.1, rsReconstructOverMd5: 0.9, policy: [] } }),
   );
   assert.equal(row(rows, 'RS 8+4 encode / MD5', '-').status, 'met');
   assert.equal(row(rows, 'RS 8+4 reconstruct / MD5', '-').status, 'missed');
+});
+
+test('the policy evaluator target is judged on its slowest case, in microseconds', () => {
+  const micro = (ns: number[]) => ({
+    results: [],
+    rsEncodeOverMd5: 2,
+    rsReconstructOverMd5: 2,
+    policy: ns.map((n, i) => ({ name: `case ${i}`, decision: 'allow', nsPerEvaluation: n })),
+  });
+  const judged = (ns: number[]) =>
+    row(evaluateGoals(report({ micro: micro(ns) })), 'IAM policy evaluation, slowest case', '-');
+  assert.equal(judged([300, 800]).status, 'met');
+  assert.equal(judged([300, 12_000]).status, 'missed');
+  assert.equal(judged([]).status, 'not measured');
 });

@@ -14,8 +14,8 @@ export interface GoalRow {
   target: string;
   /** The value the bench measured, in `unit`; undefined when the run did not measure it. */
   measured: number | undefined;
-  /** `x` (a ratio), `ms` or `MB` (10^6 bytes, as the bench's MB/s). */
-  unit: 'x' | 'ms' | 'MB';
+  /** `x` (a ratio), `ms`, `us` (microseconds) or `MB` (10^6 bytes, as the bench's MB/s). */
+  unit: 'x' | 'ms' | 'us' | 'MB';
   comparison: '>=' | '<=' | '>';
   threshold: number;
   /**
@@ -158,6 +158,19 @@ export function evaluateGoals(r: BenchReport): GoalRow[] {
   rows.push(judge('RS 8+4 encode / MD5', '-', 'x', '>', 1, micro && { value: micro.rsEncodeOverMd5 }));
   rows.push(
     judge('RS 8+4 reconstruct / MD5', '-', 'x', '>', 1, micro && { value: micro.rsReconstructOverMd5 }),
+  );
+  // Issue 11: the policy evaluator must cost well under 10 µs per request; judged on its slowest case.
+  const slowest =
+    micro && micro.policy.length > 0 ? Math.max(...micro.policy.map((p) => p.nsPerEvaluation)) : undefined;
+  rows.push(
+    judge(
+      'IAM policy evaluation, slowest case',
+      '-',
+      'us',
+      '<=',
+      10,
+      slowest === undefined ? undefined : { value: slowest / 1000 },
+    ),
   );
   return rows;
 }

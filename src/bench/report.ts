@@ -219,11 +219,18 @@ export function formatReport(r: BenchReport): string {
     out.push(
       `RS encode / MD5 = ${fix(r.micro.rsEncodeOverMd5, 2)}; RS reconstruct / MD5 = ${fix(r.micro.rsReconstructOverMd5, 2)}`,
     );
+    out.push('', 'IAM policy evaluation (one core, ns per evaluation)');
+    out.push(
+      table(
+        ['case', 'decision', 'ns'],
+        r.micro.policy.map((p) => [p.name, p.decision, fix(p.nsPerEvaluation, 0)]),
+      ),
+    );
   }
   if (r.targets.length > 0) {
     out.push('', 'Targets (issue 3; MB = 10^6 bytes)');
     const sign = { '>=': '>=', '<=': '<=', '>': '>' };
-    const digits = (g: GoalRow) => (g.unit === 'x' ? 2 : g.unit === 'ms' ? 1 : 0);
+    const digits = (g: GoalRow) => (g.unit === 'x' || g.unit === 'us' ? 2 : g.unit === 'ms' ? 1 : 0);
     const unit = (g: GoalRow) => (g.unit === 'x' ? 'x' : ` ${g.unit}`);
     out.push(
       table(

@@ -39,7 +39,9 @@ function unmapped(address: string): string {
  * as AWS reads it. Throws MalformedPolicyError for anything else.
  */
 export function compileCidrs(values: readonly string[]): (address: string) => boolean {
-  const list = new BlockList();
+  // One list per family: Node's BlockList would let an IPv4 address match an IPv6 block such as
+  // ::/0 (through its IPv4-mapped form), and AWS keeps the families apart.
+  const lists = { ipv4: new BlockList(), ipv6: new BlockList() };
   for (const v of values) {
     const slash = v.indexOf('/');
     const address = unmapped(slash < 0 ? v : v.slice(0, slash));
@@ -50,12 +52,12 @@ export function compileCidrs(values: readonly string[]): (address: string) => bo
     if (kind === undefined || prefix < 0 || prefix > max) {
       throw new MalformedPolicyError(`Invalid IP address in condition: ${v}`);
     }
-    list.addSubnet(address, prefix, kind);
+    lists[kind].addSubnet(address, prefix, kind);
   }
   return (raw) => {
     const address = unmapped(raw);
     const kind = family(address);
-    return kind !== undefined && list.check(address, kind);
+    return kind !== undefined && lists[kind].check(address, kind);
   };
 }
 

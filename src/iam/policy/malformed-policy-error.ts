@@ -4,5 +4,10 @@
  * its own malformed-policy error.
  */
 export class MalformedPolicyError extends Error {
-  override readonly name = 'MalformedPolicyError';
+  override readonly name: string = 'MalformedPolicyError';
+}
+
+/** A bucket policy over S3's 20 KB limit; the S3 API answers it as PolicyTooLarge. */
+export class PolicyTooLargeError extends MalformedPolicyError {
+  override readonly name = 'PolicyTooLargeError';
 }

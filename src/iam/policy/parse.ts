@@ -1,6 +1,6 @@
 import { compileActions, isValidAction, servicesFor } from './actions.js';
 import { compileCondition } from './conditions.js';
-import { MalformedPolicyError } from './malformed-policy-error.js';
+import { MalformedPolicyError, PolicyTooLargeError } from './malformed-policy-error.js';
 import { type CompiledStatement, compileResources, type PrincipalMatcher } from './statement.js';
 
 export type PolicyKind = 'identity' | 'resource';
@@ -63,7 +63,7 @@ export function parseDocument(
   const text = decode(input);
   const limit = kind === 'resource' ? MAX_BUCKET_POLICY_BYTES : MAX_IDENTITY_POLICY_BYTES;
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-  if (size > limit) fail('Policy exceeds the maximum allowed document size.');
+  if (size > limit) throw new PolicyTooLargeError('Policy exceeds the maximum allowed document size.');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -172,11 +172,13 @@ function isServiceWideAction(lowerAction: string): boolean {
   return lowerAction.startsWith('admin:') || lowerAction.startsWith('kms:') || lowerAction.startsWith('sts:');
 }
 
-const ARN = /^arn:[^:]*:[^:]+:[^:]*:[^:]*:.*$/s;
+// arn:partition:service:region:account:resource, the resource part not empty.
+const ARN = /^arn:[^:]*:[^:]+:[^:]*:[^:]*:.+$/s;
 
 function isValidResource(r: string, kind: PolicyKind, bucket: string | undefined): boolean {
   if (kind === 'identity') return r === '*' || ARN.test(r);
-  if (bucket === undefined) return r === '*' || r.startsWith('arn:aws:s3:::');
+  if (bucket === undefined)
+    return r === '*' || (r.startsWith('arn:aws:s3:::') && r.length > 'arn:aws:s3:::'.length);
   const base = `arn:aws:s3:::${bucket}`;
   return r === base || r.startsWith(`${base}/`);
 }

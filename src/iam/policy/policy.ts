@@ -1,10 +1,11 @@
 import type { ConditionContext } from '../authorizer.js';
+import { CompiledPolicy } from './compiled-policy.js';
 import type { ConditionClause } from './conditions.js';
 import { type PolicyKind, parseDocument } from './parse.js';
 import { RequestScope } from './request-scope.js';
-import { type CompiledStatement, statementApplies } from './statement.js';
+import { statementApplies } from './statement.js';
 
-export { MalformedPolicyError } from './malformed-policy-error.js';
+export { MalformedPolicyError, PolicyTooLargeError } from './malformed-policy-error.js';
 export type { PolicyKind } from './parse.js';
 
 /** A parsed, validated and compiled policy document. */
@@ -14,8 +15,7 @@ export interface Policy {
   readonly text: string;
   /** "2012-10-17", "2008-10-17", or undefined when the document names none. */
   readonly version: string | undefined;
-  /** Deny statements first, then Allow statements. */
-  readonly statements: readonly CompiledStatement[];
+  readonly compiled: CompiledPolicy;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface Policy {
 export function parsePolicy(text: string | Uint8Array, kind: PolicyKind, opts?: { bucket?: string }): Policy {
   const parsed = parseDocument(text, kind, opts?.bucket);
   const source = typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
-  return { kind, text: source, version: parsed.version, statements: parsed.statements };
+  return { kind, text: source, version: parsed.version, compiled: new CompiledPolicy(parsed.statements) };
 }
 
 /** Explicit Allow, explicit Deny, or no statement applied. */
@@ -50,13 +50,13 @@ const NO_PRINCIPALS: readonly string[] = [];
 
 /** Deny beats Allow within one policy; a request no statement applies to gets 'none'. */
 export function evaluatePolicy(policy: Policy, request: EvaluationRequest): Decision {
-  const lowerAction = request.action.toLowerCase();
-  const principals = request.principals ?? NO_PRINCIPALS;
+  const candidates = policy.compiled.candidates(request.action);
+  if (candidates.length === 0) return 'none';
   const scope = new RequestScope(request.conditions);
-  // Statements are sorted denies first, so the first that applies decides.
-  for (const s of policy.statements) {
-    if (statementApplies(s, lowerAction, request.resource, principals, scope))
-      return s.deny ? 'deny' : 'allow';
+  const principals = request.principals ?? NO_PRINCIPALS;
+  // Candidates keep the policy's order, denies first: the first statement that applies decides.
+  for (const s of candidates) {
+    if (statementApplies(s, request.resource, principals, scope)) return s.deny ? 'deny' : 'allow';
   }
   return 'none';
 }
@@ -100,7 +100,7 @@ function narrows(c: ConditionClause): boolean {
  * aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, the KMS key id, aws:userid).
  */
 export function isPublicPolicy(policy: Policy): boolean {
-  for (const s of policy.statements) {
+  for (const s of policy.compiled.statements) {
     if (s.deny || s.principal === undefined) continue;
     const everyone = s.notPrincipal || s.principal.all;
     if (!everyone) continue;

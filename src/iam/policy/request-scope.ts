@@ -5,9 +5,19 @@ import type { ConditionContext } from '../authorizer.js';
  * `/` is a tag key or similar and keeps its case (`s3:ExistingObjectTag/Project`).
  */
 export function normalizeKey(key: string): string {
-  const slash = key.indexOf('/');
-  return slash < 0 ? key.toLowerCase() : key.slice(0, slash).toLowerCase() + key.slice(slash);
+  let normal = NORMALIZED.get(key);
+  if (normal === undefined) {
+    const slash = key.indexOf('/');
+    normal = slash < 0 ? key.toLowerCase() : key.slice(0, slash).toLowerCase() + key.slice(slash);
+    // Requests name the same few dozen keys over and over; remember them, within a bound, since
+    // tag keys come from users.
+    if (NORMALIZED.size < MAX_REMEMBERED_KEYS) NORMALIZED.set(key, normal);
+  }
+  return normal;
 }
+
+const NORMALIZED = new Map<string, string>();
+const MAX_REMEMBERED_KEYS = 4096;
 
 /**
  * One request's condition keys, asked for at most once and only when a statement needs them

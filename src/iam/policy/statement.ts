@@ -1,4 +1,4 @@
-import { type ActionMatcher, actionMatches } from './actions.js';
+import type { ActionMatcher } from './actions.js';
 import type { CompiledCondition } from './conditions.js';
 import type { RequestScope } from './request-scope.js';
 import { compilePattern, globMatches, literalOf, type Pattern, resolvePattern } from './wildcard.js';
@@ -8,6 +8,8 @@ export interface ResourceMatcher {
   readonly all: boolean;
   readonly exact: ReadonlySet<string>;
   readonly patterns: readonly Pattern[];
+  /** Some pattern names a policy variable: all must resolve before any may match. */
+  readonly hasVariables: boolean;
 }
 
 /** The identifiers of a Principal element; `all` for "*" / {"AWS": "*"}. */
@@ -45,7 +47,7 @@ export function compileResources(resources: readonly string[], variables: boolea
     if (literal !== undefined) exact.add(literal);
     else patterns.push(p);
   }
-  return { all, exact, patterns };
+  return { all, exact, patterns, hasVariables: patterns.some((p) => p.glob === undefined) };
 }
 
 /**
@@ -54,18 +56,24 @@ export function compileResources(resources: readonly string[], variables: boolea
  */
 const SERVICE_WIDE = 'arn:aws:s3:::';
 
-/** True or false; undefined when no pattern matched and one could not be resolved (a variable lacked a value). */
+/**
+ * True or false; undefined when a pattern names a variable the request has no value for. AWS
+ * then treats the whole statement as not applying, so neither Resource nor NotResource matches.
+ */
 function resourceMatches(m: ResourceMatcher, resource: string, scope: RequestScope): boolean | undefined {
   if (m.all) return true;
   const r = resource === '*' ? SERVICE_WIDE : resource;
-  if (m.exact.has(r)) return true;
-  let unresolved = false;
+  if (m.exact.has(r) && !m.hasVariables) return true;
+  let hit = m.exact.has(r);
   for (const p of m.patterns) {
     const g = resolvePattern(p, scope.variable);
-    if (g === undefined) unresolved = true;
-    else if (globMatches(g, r)) return true;
+    if (g === undefined) return undefined;
+    if (!hit && globMatches(g, r)) {
+      hit = true;
+      if (!m.hasVariables) return true;
+    }
   }
-  return unresolved ? undefined : false;
+  return hit;
 }
 
 function principalMatches(m: PrincipalMatcher, principals: readonly string[]): boolean {
@@ -75,18 +83,16 @@ function principalMatches(m: PrincipalMatcher, principals: readonly string[]): b
 }
 
 /**
- * Whether the statement applies to the request. Cheap tests first: the action, then the resource,
- * then the principal; the condition (which may build the request's condition keys) last.
+ * Whether a statement whose action element matched applies to the request: the resource, then
+ * the principal, then the condition (which may build the request's condition keys) last.
  * A Resource or NotResource whose variable has no value makes the statement not apply.
  */
 export function statementApplies(
   s: CompiledStatement,
-  lowerAction: string,
   resource: string,
   principals: readonly string[],
   scope: RequestScope,
 ): boolean {
-  if (actionMatches(s.actions, lowerAction) === s.notAction) return false;
   if (s.resources !== undefined) {
     const hit = resourceMatches(s.resources, resource, scope);
     if (hit === undefined || hit === s.notResource) return false;

@@ -64,7 +64,12 @@ export function compileGlob(pattern: string): Glob {
 }
 
 function chunkAt(c: Chunk, s: string, pos: number): boolean {
-  if (c.wild === null) return s.startsWith(c.text, pos);
+  if (c.wild === null) {
+    // Patterns share long prefixes (`arn:aws:s3:::`) and differ near their ends: test the last
+    // character first, a cheap reject before the full comparison.
+    const last = c.text.length - 1;
+    return last < 0 || (c.text.charCodeAt(last) === s.charCodeAt(pos + last) && s.startsWith(c.text, pos));
+  }
   if (pos + c.text.length > s.length) return false;
   for (let i = 0; i < c.text.length; i++) {
     if (!c.wild[i] && c.text.charCodeAt(i) !== s.charCodeAt(pos + i)) return false;
