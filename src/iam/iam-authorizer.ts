@@ -15,7 +15,13 @@
  */
 import type { AuthorizationRequest, Authorizer, Principal } from './authorizer.js';
 import type { IamStore } from './iam-store.js';
-import { evaluatePolicy, MalformedPolicyError, type Policy, parsePolicy } from './policy/policy.js';
+import {
+  type EvaluationRequest,
+  evaluatePolicy,
+  MalformedPolicyError,
+  type Policy,
+  parsePolicy,
+} from './policy/policy.js';
 import { type PublicAccessBlockSource, restrictsPublicGrants } from './public-access-block.js';
 
 type Verdict = 'allow' | 'deny' | 'none';
@@ -32,6 +38,14 @@ function bucketOf(resource: string): string | undefined {
   const slash = resource.indexOf('/', S3_ARN.length);
   const bucket = slash < 0 ? resource.slice(S3_ARN.length) : resource.slice(S3_ARN.length, slash);
   return bucket === '' ? undefined : bucket;
+}
+
+/**
+ * The evaluator's request, built field by field: one object per authorization, always of one shape
+ * (a spread of the authorization request measured 20× slower than the evaluation itself).
+ */
+function evaluationOf(request: AuthorizationRequest, principals: readonly string[]): EvaluationRequest {
+  return { action: request.action, resource: request.resource, principals, conditions: request.conditions };
 }
 
 /** Folds a policy's verdict into the running one: deny sticks, allow beats none. */
@@ -58,10 +72,11 @@ export class IamAuthorizer implements Authorizer {
     const p = request.principal;
     if (p.kind === 'root') return true;
     const bucket = bucketOf(request.resource);
-    const identity = this.identityVerdict(p, request);
+    const evaluation = evaluationOf(request, NO_PRINCIPALS);
+    const identity = this.identityVerdict(p, evaluation);
     if (identity === 'deny') return false;
-    if (bucket === undefined) return identity === 'allow' && this.inlineAllows(p, request);
-    return this.withBucketPolicy(p, request, bucket, identity);
+    if (bucket === undefined) return identity === 'allow' && this.inlineAllows(p, evaluation);
+    return this.withBucketPolicy(p, evaluation, bucket, identity);
   }
 
   /**
@@ -72,58 +87,61 @@ export class IamAuthorizer implements Authorizer {
   allowsIdentity(request: AuthorizationRequest, denyOnly = false): boolean {
     const p = request.principal;
     if (p.kind === 'root') return true;
-    const v = this.identityVerdict(p, request);
+    const evaluation = evaluationOf(request, NO_PRINCIPALS);
+    const v = this.identityVerdict(p, evaluation);
     if (v === 'deny') return false;
-    if (denyOnly) return this.inlineVerdict(p, request) !== 'deny';
-    return v === 'allow' && this.inlineAllows(p, request);
+    if (denyOnly) return this.inlineVerdict(p, evaluation) !== 'deny';
+    return v === 'allow' && this.inlineAllows(p, evaluation);
   }
 
   private async withBucketPolicy(
     p: Principal,
-    request: AuthorizationRequest,
+    evaluation: EvaluationRequest,
     bucket: string,
     identity: Verdict,
   ): Promise<boolean> {
     const policy = await this.compiledBucketPolicy(bucket);
     const fromBucket: Verdict = policy
-      ? evaluatePolicy(policy, { ...request, principals: this.principalsOf(p) })
+      ? evaluatePolicy(policy, {
+          action: evaluation.action,
+          resource: evaluation.resource,
+          principals: this.principalsOf(p),
+          conditions: evaluation.conditions,
+        })
       : 'none';
     if (fromBucket === 'deny') return false;
     if (identity !== 'allow' && fromBucket !== 'allow') return false;
     if (p.kind === 'anonymous' && policy && this.publicAccessBlock) {
       if (await restrictsPublicGrants(this.publicAccessBlock, bucket, policy)) return false;
     }
-    return this.inlineAllows(p, request);
+    return this.inlineAllows(p, evaluation);
   }
 
   /** The verdict of the identity's own policies (the parent's, for a service account). */
-  private identityVerdict(p: Principal, request: AuthorizationRequest): Verdict {
+  private identityVerdict(p: Principal, evaluation: EvaluationRequest): Verdict {
     if (p.kind === 'anonymous') return 'none';
     if (p.kind === 'serviceAccount' && p.parentIsRoot) return 'allow';
     const name = p.kind === 'user' ? p.name : p.kind === 'serviceAccount' ? p.parent : undefined;
     if (name === undefined) return 'none';
     let v: Verdict = 'none';
-    const evalReq = { ...request, principals: NO_PRINCIPALS };
     for (const policy of this.policiesOf(name).policies) {
-      v = fold(v, evaluatePolicy(policy, evalReq));
+      v = fold(v, evaluatePolicy(policy, evaluation));
       if (v === 'deny') return v;
     }
     return v;
   }
 
-  private inlineVerdict(p: Principal, request: AuthorizationRequest): Verdict {
+  private inlineVerdict(p: Principal, evaluation: EvaluationRequest): Verdict {
     if (p.kind !== 'serviceAccount') return 'none';
     const inline = this.store.serviceAccounts.inlinePolicy(p.accessKey);
-    return inline ? evaluatePolicy(inline, { ...request, principals: NO_PRINCIPALS }) : 'none';
+    return inline ? evaluatePolicy(inline, evaluation) : 'none';
   }
 
   /** A service account's inline policy, when it has one, must allow: it only narrows. */
-  private inlineAllows(p: Principal, request: AuthorizationRequest): boolean {
+  private inlineAllows(p: Principal, evaluation: EvaluationRequest): boolean {
     if (p.kind !== 'serviceAccount') return true;
     const inline = this.store.serviceAccounts.inlinePolicy(p.accessKey);
-    return (
-      inline === undefined || evaluatePolicy(inline, { ...request, principals: NO_PRINCIPALS }) === 'allow'
-    );
+    return inline === undefined || evaluatePolicy(inline, evaluation) === 'allow';
   }
 
   /** How a bucket policy's Principal element can name this principal. */

@@ -136,6 +136,8 @@ export function adminMount(services: AdminServices): Mount {
           if (!services.authorizer.allowsIdentity(request, denyOnly)) throw accessDenied();
         },
         text: async () => {
+          // Expect: 100-continue: the client waits for this before it sends the body.
+          if (r.continuePending && !r.res.headersSent) r.res.writeContinue();
           body ??= readBody(req, auth);
           return (await body).toString('utf8');
         },
