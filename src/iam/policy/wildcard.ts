@@ -146,15 +146,19 @@ export function compilePattern(
   const tokens: TemplateToken[] = [];
   let literal = '';
   let hasVariable = false;
+  let closable = opts.variables;
   const flush = () => {
     if (literal !== '') tokens.push(opts.lower ? literal.toLowerCase() : literal);
     literal = '';
   };
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
-    if (opts.variables && ch === '$' && src[i + 1] === '{') {
+    if (closable && ch === '$' && src[i + 1] === '{') {
       const close = src.indexOf('}', i + 2);
-      if (close > 0) {
+      // With no `}` ahead, no later `${` can close either: stop looking (a long run of `${`
+      // would otherwise cost quadratic time).
+      if (close < 0) closable = false;
+      else {
         const inner = src.slice(i + 2, close);
         if (inner === '*' || inner === '?' || inner === '$') {
           literal += inner;
