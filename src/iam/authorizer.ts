@@ -2,8 +2,8 @@
  * The authorization step. The API layer authenticates a request (SigV4/SigV2, or none), finds who
  * it is with an IdentityStore, routes it to an operation whose row names its IAM action, and then
  * asks an Authorizer whether that principal may perform that action on that resource. Anonymous
- * requests reach it too: bucket policies will allow some. Users, groups, policies and bucket
- * policies come with the access-control issue; they implement these interfaces.
+ * requests reach it too: bucket policies allow some. The product's implementations are IamStore
+ * (iam-store.ts) and IamAuthorizer (iam-authorizer.ts).
  */
 
 /**
@@ -59,7 +59,7 @@ export function s3Resource(bucket?: string, key?: string): string {
   return key === undefined || key === '' ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
 }
 
-/** The one identity there is until the access-control issue: the root user. */
+/** An IdentityStore that knows only the root user (tests of the S3 front with a second Authorizer). */
 export function rootIdentityStore(credentials: { accessKey: string; secretKey: string }): IdentityStore {
   const identity: Identity = {
     secretKey: credentials.secretKey,
@@ -67,8 +67,3 @@ export function rootIdentityStore(credentials: { accessKey: string; secretKey: s
   };
   return { lookup: (accessKey) => (accessKey === credentials.accessKey ? identity : undefined) };
 }
-
-/** Today's policy: root may do everything, anyone else (anonymous included) nothing. */
-export const rootOnlyAuthorizer: Authorizer = {
-  authorize: (request) => request.principal.kind === 'root',
-};
