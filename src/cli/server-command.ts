@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adminMount } from '../api/admin/admin-handler.js';
 import { healthMount } from '../api/health/health.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
-import { rootIdentityStore, rootOnlyAuthorizer } from '../iam/authorizer.js';
+import { IamAuthorizer } from '../iam/iam-authorizer.js';
+import { IamStore } from '../iam/iam-store.js';
 import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
@@ -20,16 +23,33 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.env,
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
+  const startedAt = new Date();
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  // Users, groups, policies and service accounts, read from the drives once; served from memory.
+  const iam = await IamStore.open(objects, credentials);
+  const authorizer = new IamAuthorizer(iam, (bucket) => objects.getBucketConfig(bucket, 'policy'), log);
+  const version = (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  let endpoint = '';
   let ready = false;
   const server = new ApiServer({
     log: logger,
     mounts: [
       healthMount(() => ready),
+      adminMount({
+        iam,
+        authorizer,
+        objects,
+        region: config.region,
+        version,
+        startedAt,
+        endpoint: () => endpoint,
+      }),
       s3Mount({
         objects,
-        identities: rootIdentityStore(credentials),
-        authorizer: rootOnlyAuthorizer,
+        identities: iam,
+        authorizer,
         owner: ownerFor(credentials.accessKey),
         domains: config.domains,
         region: config.region,
@@ -40,7 +60,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   process.stdout.write(
     [
       `Cairn is serving ${config.drives.length} drive(s): ${config.drives.join(', ')}`,

@@ -6,8 +6,17 @@
  * policies come with the access-control issue; they implement these interfaces.
  */
 
-/** Who is asking. */
-export type Principal = { kind: 'root'; accessKey: string } | { kind: 'anonymous' };
+/**
+ * Who is asking. Every signed kind carries the access key it signed with; new kinds (temporary STS
+ * credentials) add a member here and a case to the Authorizer.
+ */
+export type Principal =
+  | { kind: 'root'; accessKey: string }
+  | { kind: 'anonymous' }
+  /** An IAM user: its access key is its name. */
+  | { kind: 'user'; accessKey: string; name: string }
+  /** A service account of `parent` (a user's name, or the root user's access key). */
+  | { kind: 'serviceAccount'; accessKey: string; parent: string; parentIsRoot: boolean };
 
 /** An access key's secret and the principal it authenticates as. */
 export interface Identity {
@@ -37,8 +46,11 @@ export interface AuthorizationRequest {
 }
 
 export interface Authorizer {
-  /** True when the request is allowed; the caller answers AccessDenied otherwise. */
-  authorize(request: AuthorizationRequest): boolean;
+  /**
+   * True when the request is allowed; the caller answers AccessDenied otherwise. A promise when
+   * the decision needs a document that is not in memory yet (a bucket policy's first read).
+   */
+  authorize(request: AuthorizationRequest): boolean | Promise<boolean>;
 }
 
 /** The resource ARN an S3 action applies to. */

@@ -8,6 +8,7 @@ import { HashPool } from '../util/hash-pool.js';
 import { BucketConfigStore } from './bucket-config.js';
 import { BucketOps } from './bucket-ops.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
+import { ConfigDocuments, SYSTEM_OWNER } from './config-documents.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
@@ -81,16 +82,25 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     );
   if (!opened.created)
     for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
-  const layer = new ErasureObjectLayer(ctx, opts.drives);
+  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   layer.watchDrives(opts.drives, opened.format);
   return layer;
+}
+
+const MAX_SYSTEM_NAME = 512;
+
+function checkSystemName(name: string): string {
+  if (name === '' || name.includes('\u0000') || Buffer.byteLength(name) > MAX_SYSTEM_NAME)
+    throw new ObjectLayerError('InvalidArgument', 'a system document name is 1-512 bytes without NUL');
+  return name;
 }
 
 /** The ObjectLayer over one erasure set. */
 export class ErasureObjectLayer implements ObjectLayer {
   private readonly buckets: BucketOps;
   private readonly configs: BucketConfigStore;
+  private readonly documents: ConfigDocuments;
   private readonly reads: ObjectReads;
   private readonly multipart: MultipartOps;
   private readonly healer: Healer;
@@ -102,8 +112,10 @@ export class ErasureObjectLayer implements ObjectLayer {
   constructor(
     private readonly ctx: LayerContext,
     private readonly endpoints: readonly string[],
+    private readonly deploymentId: string,
   ) {
-    this.configs = new BucketConfigStore(ctx);
+    this.documents = new ConfigDocuments(ctx);
+    this.configs = new BucketConfigStore(ctx, this.documents);
     this.buckets = new BucketOps(ctx, this.configs);
     this.reads = new ObjectReads(ctx);
     this.multipart = new MultipartOps(ctx);
@@ -168,6 +180,30 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   deleteBucketConfig(bucket: string, name: BucketConfigName): Promise<void> {
     return this.configs.delete(bucket, name);
+  }
+
+  // ---- system configuration ----
+
+  async getSystemConfig(name: string): Promise<Buffer | undefined> {
+    return this.documents.get(SYSTEM_OWNER, checkSystemName(name));
+  }
+
+  async putSystemConfig(name: string, doc: Uint8Array): Promise<void> {
+    return this.documents.write(
+      SYSTEM_OWNER,
+      checkSystemName(name),
+      Buffer.from(doc),
+      `system document ${name}`,
+    );
+  }
+
+  async deleteSystemConfig(name: string): Promise<void> {
+    return this.documents.write(SYSTEM_OWNER, checkSystemName(name), null, `system document ${name}`);
+  }
+
+  async listSystemConfig(prefix: string): Promise<Map<string, Buffer>> {
+    if (prefix !== '') checkSystemName(prefix);
+    return this.documents.list(SYSTEM_OWNER, prefix);
   }
 
   // ---- objects ----
@@ -319,6 +355,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     const rawFree = drives.reduce((a, d) => a + d.free, 0);
     const usable = (raw: number) => Math.floor((raw * data) / set.size);
     return {
+      deploymentId: this.deploymentId,
       drives,
       data,
       parity: set.parity,

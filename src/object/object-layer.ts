@@ -24,6 +24,19 @@ export interface ObjectLayer {
   /** Removes the document; removing one that is not there succeeds. */
   deleteBucketConfig(bucket: string, name: BucketConfigName): Promise<void>;
 
+  // ---- system configuration: the deployment's own documents (IAM), outside every bucket ----
+  /**
+   * Small documents by name (`iam/users/alice`), kept like bucket documents: committed on write
+   * quorum, read on read quorum, surviving restarts and the loss of up to parity drives. No S3
+   * request can reach them. Names are 1–512 bytes of UTF-8 without NUL (InvalidArgument otherwise).
+   */
+  getSystemConfig(name: string): Promise<Buffer | undefined>;
+  putSystemConfig(name: string, doc: Uint8Array): Promise<void>;
+  /** Removes the document; removing one that is not there succeeds. */
+  deleteSystemConfig(name: string): Promise<void>;
+  /** Every document whose name starts with `prefix`, by name, in name order. */
+  listSystemConfig(prefix: string): Promise<Map<string, Buffer>>;
+
   // ---- objects ----
   /** Streams `body` into storage; the object becomes visible atomically when this resolves. */
   putObject(bucket: string, key: string, body: Readable, opts: PutObjectOptions): Promise<ObjectInfo>;
@@ -113,6 +126,8 @@ export interface DriveStatus {
 }
 
 export interface StorageInfo {
+  /** The id every drive's format names: the deployment these drives belong to. */
+  deploymentId: string;
   drives: DriveStatus[];
   /** Data and parity shards of new objects. */
   data: number;

@@ -112,7 +112,10 @@ describe('authorization step', () => {
     assert.deepEqual(conditions['aws:SourceIp'], ['127.0.0.1']);
     assert.deepEqual(conditions['aws:SecureTransport'], ['false']);
     assert.deepEqual(conditions['s3:signatureversion'], ['AWS4-HMAC-SHA256']);
-    assert.deepEqual(conditions['aws:username'], [credentials.accessKey]);
+    // AWS leaves aws:username out for the root user (it has no user name); aws:userid names it.
+    assert.equal(conditions['aws:username'], undefined);
+    assert.deepEqual(conditions['aws:userid'], [credentials.accessKey]);
+    assert.deepEqual(conditions['aws:PrincipalType'], ['Account']);
   });
 
   test('a copy is authorized on its source too: refused to read the source, it copies nothing', async () => {

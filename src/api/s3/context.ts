@@ -37,11 +37,11 @@ export interface S3Context {
   /** Who the request acts as (anonymous when unsigned). */
   principal: Principal;
   /**
-   * Throws AccessDenied unless the principal may perform `action` on the bucket or object: for
-   * what an operation touches beyond the routed resource (a copy's source, each key of a
+   * Rejects with AccessDenied unless the principal may perform `action` on the bucket or object:
+   * for what an operation touches beyond the routed resource (a copy's source, each key of a
    * multi-object delete).
    */
-  authorize(action: string, bucket: string, key?: string): void;
+  authorize(action: string, bucket: string, key?: string): Promise<void>;
   /** Opens the decoded request body; call at most once. */
   body(): DecodedBody;
   /** Filled in by operations as they learn more (upload id, checksum algorithm), for error bodies. */

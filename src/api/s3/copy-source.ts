@@ -54,7 +54,7 @@ export async function openCopySource(ctx: S3Context): Promise<{ source: CopySour
   const raw = header(ctx, 'x-amz-copy-source') ?? '';
   const source = parseCopySource(raw);
   // Reading the source is its own permission: s3:GetObject (or the version's) on the source key.
-  ctx.authorize(
+  await ctx.authorize(
     source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
     source.bucket,
     source.key,

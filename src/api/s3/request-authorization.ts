@@ -12,18 +12,44 @@ import type { Route } from './router.js';
 /** Who an unsigned request is. */
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
+/**
+ * AWS's aws:PrincipalType: `Account` for the root user, `User` for IAM users (and, as MinIO
+ * reports them, their service accounts), `Anonymous` for unsigned requests.
+ */
+function principalType(p: Principal): string {
+  return p.kind === 'anonymous' ? 'Anonymous' : p.kind === 'root' ? 'Account' : 'User';
+}
+
+/**
+ * The user a request acts for, as aws:username and aws:userid carry it: the IAM user's name, a
+ * service account's parent (MinIO's rule), the root user's access key as its id; none for anonymous.
+ */
+function userOf(p: Principal): { username?: string; userid?: string } {
+  switch (p.kind) {
+    case 'user':
+      return { username: p.name, userid: p.name };
+    case 'serviceAccount':
+      return { username: p.parent, userid: p.parent };
+    case 'root':
+      return { userid: p.accessKey };
+    default:
+      return {};
+  }
+}
+
 /** The global and S3 condition keys of a request, as IAM names them. */
 export function conditionContext(
   req: IncomingMessage,
   auth: AuthResult,
   query: URLSearchParams,
+  principal: Principal,
 ): ConditionContext {
   const now = new Date();
   const ctx: ConditionContext = {
     'aws:CurrentTime': [now.toISOString()],
     'aws:EpochTime': [String(Math.floor(now.getTime() / 1000))],
     'aws:SecureTransport': [String((req.socket as TLSSocket).encrypted === true)],
-    'aws:principaltype': [auth.kind === 'anonymous' ? 'Anonymous' : 'Account'],
+    'aws:PrincipalType': [principalType(principal)],
   };
   const add = (key: string, value: string | string[] | undefined) => {
     if (value !== undefined) ctx[key] = Array.isArray(value) ? value : [value];
@@ -31,8 +57,10 @@ export function conditionContext(
   add('aws:SourceIp', req.socket.remoteAddress?.replace(/^::ffff:/, ''));
   add('aws:UserAgent', req.headers['user-agent']);
   add('aws:Referer', req.headers.referer);
+  const user = userOf(principal);
+  add('aws:username', user.username);
+  add('aws:userid', user.userid);
   if (auth.kind === 'signed') {
-    add('aws:username', auth.accessKey);
     add('s3:signatureversion', auth.signatureVersion === 4 ? 'AWS4-HMAC-SHA256' : 'AWS');
     add('s3:authType', auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER');
   }
@@ -45,7 +73,11 @@ export function conditionContext(
   return ctx;
 }
 
-/** Throws AccessDenied unless `principal` may perform `action` on the bucket or object. */
+/**
+ * Throws (or rejects with) AccessDenied unless `principal` may perform `action` on the bucket or
+ * object. Synchronous when the authorizer decides synchronously (root, always), so the common
+ * path costs no promise.
+ */
 export function authorizeAction(
   authorizer: Authorizer,
   principal: Principal,
@@ -53,10 +85,13 @@ export function authorizeAction(
   bucket: string | undefined,
   key: string | undefined,
   conditions: () => ConditionContext,
-): void {
-  if (!authorizer.authorize({ principal, action, resource: s3Resource(bucket, key), conditions })) {
-    throw new S3Error('AccessDenied');
-  }
+): void | Promise<void> {
+  const decided = authorizer.authorize({ principal, action, resource: s3Resource(bucket, key), conditions });
+  if (decided === true) return;
+  if (decided === false) throw new S3Error('AccessDenied');
+  return decided.then((allowed) => {
+    if (!allowed) throw new S3Error('AccessDenied');
+  });
 }
 
 /** The IAM action a routed request needs: the version variant when it names a versionId. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Authorizer, Identity, IdentityStore } from '../../iam/authorizer.js';
+import type { Authorizer, ConditionContext, Identity, IdentityStore } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { bucketFromHost, parseTarget } from './addressing.js';
@@ -136,21 +136,23 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       }
       r.facts.api = op.name;
       if (opts.enforceRegion && auth.kind === 'signed') checkRegion(auth, op, opts.region);
-      const conditions = () => conditionContext(req, auth, target.query);
-      if (op.perObject) {
-        // The operation authorizes each key; anonymous multi-object deletes stay refused until
-        // bucket policies (the access-control issue) can allow them key by key.
-        if (principal.kind === 'anonymous') throw new S3Error('AccessDenied');
-      } else {
-        authorizeAction(
-          opts.authorizer,
-          principal,
-          routeAction(op, target.query),
-          target.bucket,
-          target.key,
-          conditions,
-        );
-      }
+      // Built once, and only when a policy's Condition asks.
+      let context: ConditionContext | undefined;
+      const conditions = () => {
+        context ??= conditionContext(req, auth, target.query, principal);
+        return context;
+      };
+      // Operations that touch many keys (DeleteObjects) authorize each key themselves.
+      const decided = op.perObject
+        ? undefined
+        : authorizeAction(
+            opts.authorizer,
+            principal,
+            routeAction(op, target.query),
+            target.bucket,
+            target.key,
+            conditions,
+          );
       const ctx: S3Context = {
         requestId: r.id,
         req,
@@ -163,7 +165,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         region: opts.region,
         owner: opts.owner,
         principal,
-        authorize: (action, bucket, key) =>
+        authorize: async (action, bucket, key) =>
           authorizeAction(opts.authorizer, principal, action, bucket, key, conditions),
         errorContext: failed.errorContext,
         // A getter: the request's logger is made only if something logs.
@@ -181,7 +183,9 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           return body;
         },
       };
-      op.handler(ctx).catch(fail);
+      // Root is decided synchronously: no promise on its path.
+      if (decided === undefined) op.handler(ctx).catch(fail);
+      else decided.then(() => op.handler(ctx)).catch(fail);
     } catch (err) {
       fail(err);
     }

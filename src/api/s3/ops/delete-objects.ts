@@ -79,7 +79,7 @@ async function deleteOne(ctx: S3Context, entry: DeleteEntry, quiet: boolean): Pr
     return failure(err.code, err.message);
   }
   try {
-    ctx.authorize(
+    await ctx.authorize(
       entry.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
       ctx.bucket,
       entry.key,
