@@ -22,7 +22,10 @@ export async function readPolicyFile(path: string): Promise<PolicyFile> {
   try {
     document = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new AdminCliError(`policy file ${path} is not valid JSON: ${(err as Error).message}`);
+    // The parser quotes the text around the mistake, newlines included: keep the error one line.
+    throw new AdminCliError(
+      `policy file ${path} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`,
+    );
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new AdminCliError(`policy file ${path} must hold a JSON object (a policy document)`);
