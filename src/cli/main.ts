@@ -9,6 +9,7 @@ const USAGE = `Usage: cairn <command> [options]
 Commands:
   server    serve S3 from local drives
   bench     benchmark an S3 endpoint
+  admin     administer a server: aliases, users, groups, policies, service accounts (see cairn admin --help)
 
 ${SERVER_USAGE}`;
 
@@ -35,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'bench') {
     const { runBenchCommand } = await import('../bench/bench-command.js');
     return runBenchCommand(rest);
+  }
+  if (command === 'admin') {
+    const { runAdminCommand } = await import('./admin/admin-command.js');
+    return runAdminCommand(rest);
   }
   if (command === '--version' || command === 'version') {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 
-/** Payload hash sent for every request: bodies are never hashed by the load generator. */
+/** Payload hash the load generator sends for every request: it never hashes bodies. */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 export interface Credentials {
@@ -33,14 +33,21 @@ export class SigV4Signer {
 
   /**
    * Signs a request. `canonicalPath` must already be URI-encoded (see encodePath) and
-   * `canonicalQuery` sorted and encoded (see canonicalQuery).
+   * `canonicalQuery` sorted and encoded (see canonicalQuery). `payloadHash` is the body's hex
+   * SHA-256 (see payloadSha256) when the body is signed too, as the admin API's JSON bodies are.
    */
-  sign(method: string, host: string, canonicalPath: string, canonicalQuery: string): SignedHeaders {
+  sign(
+    method: string,
+    host: string,
+    canonicalPath: string,
+    canonicalQuery: string,
+    payloadHash: string = UNSIGNED_PAYLOAD,
+  ): SignedHeaders {
     const amzDate = this.refreshClock();
     const canonicalRequest =
       `${method}\n${canonicalPath}\n${canonicalQuery}\n` +
-      `host:${host}\nx-amz-content-sha256:${UNSIGNED_PAYLOAD}\nx-amz-date:${amzDate}\n\n` +
-      `${SIGNED_HEADER_NAMES}\n${UNSIGNED_PAYLOAD}`;
+      `host:${host}\nx-amz-content-sha256:${payloadHash}\nx-amz-date:${amzDate}\n\n` +
+      `${SIGNED_HEADER_NAMES}\n${payloadHash}`;
     const stringToSign =
       `AWS4-HMAC-SHA256\n${amzDate}\n${this.scope}\n` +
       createHash('sha256').update(canonicalRequest).digest('hex');
@@ -50,7 +57,7 @@ export class SigV4Signer {
         `AWS4-HMAC-SHA256 Credential=${this.creds.accessKey}/${this.scope}, ` +
         `SignedHeaders=${SIGNED_HEADER_NAMES}, Signature=${signature}`,
       'x-amz-date': amzDate,
-      'x-amz-content-sha256': UNSIGNED_PAYLOAD,
+      'x-amz-content-sha256': payloadHash,
     };
   }
 
@@ -73,6 +80,11 @@ export class SigV4Signer {
     }
     return this.amzDate;
   }
+}
+
+/** The hex SHA-256 of a body, as `x-amz-content-sha256` carries it for a signed payload. */
+export function payloadSha256(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

@@ -1,0 +1,249 @@
+import type { AdminClient } from './admin-client.js';
+import { AdminCliError } from './command.js';
+
+/**
+ * The admin API's operations as typed calls: paths, query parameters and JSON shapes follow
+ * MinIO's madmin (`/minio/admin/v3/…`), with plain (not encrypted) JSON bodies.
+ */
+
+export type Status = 'enabled' | 'disabled';
+
+export interface UserInfo {
+  status?: string;
+  /** Comma-separated policy names, as madmin carries them. */
+  policyName?: string;
+  memberOf?: string[];
+  updatedAt?: string;
+}
+
+export interface GroupInfo {
+  name?: string;
+  status?: string;
+  members?: string[];
+  policy?: string;
+  updatedAt?: string;
+}
+
+export interface PolicyInfo {
+  PolicyName?: string;
+  Policy?: unknown;
+  CreateDate?: string;
+  UpdateDate?: string;
+}
+
+export type PolicyTarget = { user: string } | { group: string };
+
+export interface PolicyAssociation {
+  policiesAttached?: string[];
+  policiesDetached?: string[];
+  user?: string;
+  group?: string;
+}
+
+export interface NewServiceAccount {
+  targetUser?: string;
+  accessKey?: string;
+  secretKey?: string;
+  policy?: unknown;
+  name?: string;
+  description?: string;
+  expiration?: string;
+}
+
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+  expiration?: string;
+}
+
+export interface ServiceAccountSummary {
+  parentUser?: string;
+  accountStatus?: string;
+  accessKey?: string;
+  name?: string;
+  description?: string;
+  expiration?: string;
+}
+
+export interface ServiceAccountInfo {
+  parentUser?: string;
+  accountStatus?: string;
+  impliedPolicy?: boolean;
+  /** The inline policy as a JSON string. */
+  policy?: string;
+  name?: string;
+  description?: string;
+  expiration?: string;
+}
+
+export interface ServiceAccountUpdate {
+  newStatus?: Status;
+  newPolicy?: unknown;
+  newSecretKey?: string;
+  newName?: string;
+  newDescription?: string;
+  newExpiration?: string;
+}
+
+export interface DriveInfo {
+  endpoint?: string;
+  state?: string;
+  totalspace?: number;
+  usedspace?: number;
+  availspace?: number;
+}
+
+export interface ServerProperties {
+  endpoint?: string;
+  state?: string;
+  /** Seconds. */
+  uptime?: number;
+  version?: string;
+  drives?: DriveInfo[];
+}
+
+export interface ServerInfo {
+  mode?: string;
+  region?: string;
+  deploymentID?: string;
+  buckets?: { count?: number };
+  objects?: { count?: number };
+  usage?: { size?: number };
+  servers?: ServerProperties[];
+}
+
+export class AdminApi {
+  constructor(private readonly client: AdminClient) {}
+
+  async addUser(accessKey: string, secretKey: string): Promise<void> {
+    await this.client.call('PUT', 'add-user', {
+      query: { accessKey },
+      body: { secretKey, status: 'enabled' },
+    });
+  }
+
+  async listUsers(): Promise<Record<string, UserInfo>> {
+    return objectOf(await this.client.call('GET', 'list-users'), 'list-users') as Record<string, UserInfo>;
+  }
+
+  async userInfo(accessKey: string): Promise<UserInfo> {
+    return objectOf(await this.client.call('GET', 'user-info', { query: { accessKey } }), 'user-info');
+  }
+
+  async setUserStatus(accessKey: string, status: Status): Promise<void> {
+    await this.client.call('PUT', 'set-user-status', { query: { accessKey, status } });
+  }
+
+  async removeUser(accessKey: string): Promise<void> {
+    await this.client.call('DELETE', 'remove-user', { query: { accessKey } });
+  }
+
+  /** Adds members (creating the group), removes them, or with isRemove and none deletes an empty group. */
+  async updateGroupMembers(group: string, members: string[], isRemove: boolean): Promise<void> {
+    await this.client.call('PUT', 'update-group-members', { body: { group, members, isRemove } });
+  }
+
+  async listGroups(): Promise<string[]> {
+    const out = await this.client.call('GET', 'groups');
+    if (out === undefined || out === null) return [];
+    if (!Array.isArray(out)) throw unexpected('groups');
+    return out.filter((g): g is string => typeof g === 'string');
+  }
+
+  async groupInfo(group: string): Promise<GroupInfo> {
+    return objectOf(await this.client.call('GET', 'group', { query: { group } }), 'group');
+  }
+
+  async setGroupStatus(group: string, status: Status): Promise<void> {
+    await this.client.call('PUT', 'set-group-status', { query: { group, status } });
+  }
+
+  /** Stores `document` (the policy's JSON bytes, as read) under `name`. */
+  async addPolicy(name: string, document: Buffer): Promise<void> {
+    await this.client.call('PUT', 'add-canned-policy', { query: { name }, body: document });
+  }
+
+  async listPolicies(): Promise<Record<string, unknown>> {
+    return objectOf(await this.client.call('GET', 'list-canned-policies'), 'list-canned-policies');
+  }
+
+  async policyInfo(name: string): Promise<PolicyInfo> {
+    return objectOf(
+      await this.client.call('GET', 'info-canned-policy', { query: { name, v: '2' } }),
+      'info-canned-policy',
+    );
+  }
+
+  async removePolicy(name: string): Promise<void> {
+    await this.client.call('DELETE', 'remove-canned-policy', { query: { name } });
+  }
+
+  async attachPolicies(policies: string[], target: PolicyTarget): Promise<PolicyAssociation> {
+    return objectOf(
+      await this.client.call('POST', 'idp/builtin/policy/attach', { body: { policies, ...target } }),
+      'policy attach',
+    );
+  }
+
+  async detachPolicies(policies: string[], target: PolicyTarget): Promise<PolicyAssociation> {
+    return objectOf(
+      await this.client.call('POST', 'idp/builtin/policy/detach', { body: { policies, ...target } }),
+      'policy detach',
+    );
+  }
+
+  async addServiceAccount(req: NewServiceAccount): Promise<Credentials> {
+    const out = objectOf(
+      await this.client.call('PUT', 'add-service-account', { body: req }),
+      'add-service-account',
+    );
+    const creds = (out as { credentials?: Partial<Credentials> }).credentials;
+    if (typeof creds?.accessKey !== 'string' || typeof creds.secretKey !== 'string') {
+      throw unexpected('add-service-account');
+    }
+    return {
+      accessKey: creds.accessKey,
+      secretKey: creds.secretKey,
+      ...(typeof creds.expiration === 'string' ? { expiration: creds.expiration } : {}),
+    };
+  }
+
+  async listServiceAccounts(user: string): Promise<ServiceAccountSummary[]> {
+    const out = objectOf(
+      await this.client.call('GET', 'list-service-accounts', { query: { user } }),
+      'list-service-accounts',
+    ) as { accounts?: unknown };
+    if (out.accounts === undefined || out.accounts === null) return [];
+    if (!Array.isArray(out.accounts)) throw unexpected('list-service-accounts');
+    return out.accounts as ServiceAccountSummary[];
+  }
+
+  async serviceAccountInfo(accessKey: string): Promise<ServiceAccountInfo> {
+    return objectOf(
+      await this.client.call('GET', 'info-service-account', { query: { accessKey } }),
+      'info-service-account',
+    );
+  }
+
+  async updateServiceAccount(accessKey: string, update: ServiceAccountUpdate): Promise<void> {
+    await this.client.call('POST', 'update-service-account', { query: { accessKey }, body: update });
+  }
+
+  async deleteServiceAccount(accessKey: string): Promise<void> {
+    await this.client.call('DELETE', 'delete-service-account', { query: { accessKey } });
+  }
+
+  async serverInfo(): Promise<ServerInfo> {
+    return objectOf(await this.client.call('GET', 'info'), 'info');
+  }
+}
+
+function objectOf(value: unknown, api: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw unexpected(api);
+  return value as Record<string, unknown>;
+}
+
+function unexpected(api: string): AdminCliError {
+  return new AdminCliError(`the server's answer to ${api} is not the expected JSON`, 'XCairnInvalidResponse');
+}
