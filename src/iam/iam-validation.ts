@@ -14,7 +14,6 @@ const SA_NAME_MAX = 32;
 const SA_DESCRIPTION_MAX = 256;
 
 // Control characters would end up in logs and headers; no identity needs them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function wellFormed(s: string): boolean {

@@ -74,7 +74,7 @@ export class ServiceAccounts {
   /** Whether `accessKey` is a service account that may authenticate now. */
   active(accessKey: string, at = Date.now()): boolean {
     const sa = this.state.serviceAccounts.get(accessKey);
-    if (!sa || sa.status !== 'on') return false;
+    if (sa?.status !== 'on') return false;
     if (sa.expiration !== undefined && Date.parse(sa.expiration) <= at) return false;
     if (sa.parent === this.rootAccessKey) return true;
     return this.state.users.get(sa.parent)?.status === 'enabled';

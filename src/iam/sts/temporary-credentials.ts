@@ -14,7 +14,6 @@ import {
   openSessionToken,
   type SessionClaims,
   type SessionKeys,
-  type SessionParent,
   SessionTokenError,
   sealSessionToken,
   temporarySecretKey,

@@ -47,7 +47,6 @@ export async function postObject(ctx: S3Context): Promise<void> {
 function formKey(fields: FormFields, filename: string | undefined): string {
   const named = fields.value('key');
   if (named === undefined) throw missingField('key');
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's literal variable, not a template
   const key = named.replaceAll('${filename}', filename ?? '');
   if (key === '')
     throw new S3Error('InvalidArgument', 'User key must have a length greater than 0.', {
