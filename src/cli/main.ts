@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { EllipsisError } from '../cluster/ellipsis.js';
 import { CredentialsError } from '../iam/root-credentials.js';
 import { runServerCommand } from './server-command.js';
 import { ConfigError, SERVER_USAGE } from './server-config.js';
+import { cairnVersion } from './version.js';
 
 const USAGE = `Usage: cairn <command> [options]
 
@@ -42,10 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return runAdminCommand(rest);
   }
   if (command === '--version' || command === 'version') {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    process.stdout.write(`cairn ${pkg.version}\n`);
+    process.stdout.write(`cairn ${cairnVersion()}\n`);
     return 0;
   }
   process.stdout.write(`${USAGE}\n`);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
 import { healthMount } from '../api/health/health.js';
@@ -13,6 +12,7 @@ import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
+import { cairnVersion } from './version.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -36,9 +36,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     log,
     (bucket) => publicAccessBlockOf(objects, bucket),
   );
-  const version = (
-    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
+  const version = cairnVersion();
   let endpoint = '';
   let ready = false;
   const server = new ApiServer({

@@ -24,11 +24,13 @@ export const LAYERS = [
 ] as const;
 
 /**
- * Where the product starts: the CLI (bin/cairn.js imports it), `npm run bench`'s script, and the
- * bench's baseline servers, which it starts as child processes by a computed path.
+ * Where the product starts: the CLI (bin/cairn.js imports it), the single executable's entry
+ * (`npm run dist`), `npm run bench`'s script, and the bench's baseline servers, which it starts as
+ * child processes by a computed path.
  */
 export const ENTRY_POINTS = [
   'cli/main.ts',
+  'cli/sea-main.ts',
   'bench/run.ts',
   'bench/baselines/memory-server.ts',
   'bench/baselines/fsync-server.ts',

@@ -49,6 +49,11 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Node binary to run the server with (default: $CAIRN_TEST_NODE, else the one running the tests). */
   node?: string;
+  /**
+   * The program and its leading arguments instead of `node bin/cairn.js` (a built bundle or
+   * executable, test/ship); `server ...` follows them.
+   */
+  command?: string[];
   extraArgs?: string[];
 }
 
@@ -117,9 +122,10 @@ export async function startCairn(opts: StartOptions): Promise<CairnProcess> {
   let exited: Promise<ExitStatus> = Promise.resolve({ code: 0, signal: null });
 
   const launch = async () => {
+    const [program, ...lead] = opts.command ?? [opts.node ?? serverNode(), CAIRN_BIN];
     const proc = spawn(
-      opts.node ?? serverNode(),
-      [CAIRN_BIN, 'server', '--address', `127.0.0.1:${port}`, ...(opts.extraArgs ?? []), ...driveDirs],
+      program!,
+      [...lead, 'server', '--address', `127.0.0.1:${port}`, ...(opts.extraArgs ?? []), ...driveDirs],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;
