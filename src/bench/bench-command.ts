@@ -13,6 +13,7 @@ import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { type BenchReport, computeRatios, emptyReport, formatReport } from './report.js';
+import { runShip } from './ship.js';
 import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
 import { KeyPool, runWorkloads } from './workloads.js';
 
@@ -99,6 +100,7 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
     progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5, IAM policy evaluation');
     report.micro = await runMicro(o.microSeconds);
   }
+  if (wants('ship')) report.ship = await runShip(ROOT, o.quick ? 2 : 5, (m) => progress.note(m));
   const order = [...new Set(report.workloads.map((w) => `${w.op} ${w.size}`))];
   report.workloads.sort((a, b) => order.indexOf(`${a.op} ${a.size}`) - order.indexOf(`${b.op} ${b.size}`));
   report.ratios = computeRatios(report.workloads);

@@ -6,6 +6,7 @@ import type { WorkloadResult } from './measure.js';
 import type { MemoryResult, RssMiB } from './memory.js';
 import type { MicroReport } from './micro.js';
 import { formatSize } from './options.js';
+import { formatShip, type ShipResult } from './ship.js';
 
 export interface BenchReport {
   meta: Record<string, unknown>;
@@ -19,6 +20,8 @@ export interface BenchReport {
   memory: MemoryResult[];
   cores: CoresResult[];
   micro: MicroReport | undefined;
+  /** Start-up time and idle RSS of the shipped builds (`--steps ship`). */
+  ship: ShipResult | undefined;
   /** Issue 3's targets, each met, missed or not measured in this run. */
   targets: GoalRow[];
 }
@@ -36,6 +39,7 @@ export function emptyReport(meta: Record<string, unknown>): BenchReport {
     memory: [],
     cores: [],
     micro: undefined,
+    ship: undefined,
     targets: [],
   };
 }
@@ -227,6 +231,7 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.ship !== undefined) out.push(...formatShip(r.ship));
   if (r.targets.length > 0) {
     out.push('', 'Targets (issue 3; MB = 10^6 bytes)');
     const sign = { '>=': '>=', '<=': '<=', '>': '>' };
