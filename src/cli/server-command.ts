@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
 import { healthMount } from '../api/health/health.js';
+import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
@@ -11,7 +12,7 @@ import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
-import { lineLogger } from '../util/logger.js';
+import { createLogger } from '../util/pino-logger.js';
 import { parseServerConfig } from './server-config.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
@@ -20,20 +21,20 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
-  const logger = lineLogger();
+  const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
     process.env,
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
-  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger });
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
     iam,
     (bucket) => objects.getBucketConfig(bucket, 'policy'),
-    log,
+    (msg) => logger.warn(msg),
     (bucket) => publicAccessBlockOf(objects, bucket),
   );
   const version = (
@@ -73,6 +74,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
       }),
     ],
   });
+  logRequests(server, logger);
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -102,7 +104,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
       .then(
         () => process.exit(0),
         (err: unknown) => {
-          logger.error(`closing storage failed: ${String(err)}`);
+          logger.error('closing storage failed', { err });
           process.exit(1);
         },
       );
