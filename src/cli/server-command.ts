@@ -5,6 +5,7 @@ import { healthMount } from '../api/health/health.js';
 import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
+import { TraceHub } from '../api/trace/trace-hub.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
 import { IamStore } from '../iam/iam-store.js';
 import { publicAccessBlockOf } from '../iam/public-access-block.js';
@@ -54,6 +55,9 @@ export async function runServerCommand(args: string[]): Promise<void> {
         version,
         startedAt,
         endpoint: () => endpoint,
+        get trace() {
+          return trace;
+        },
       }),
       s3Mount({
         objects,
@@ -74,6 +78,8 @@ export async function runServerCommand(args: string[]): Promise<void> {
       }),
     ],
   });
+  // Named by the address clients reach it at (known once listening), as MinIO names its node.
+  const trace = new TraceHub(server, () => endpoint.replace(/^https?:\/\//, ''));
   logRequests(server, logger);
   const { port } = await server.listen(config.port, config.host);
   ready = true;
@@ -98,6 +104,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     stopping = true;
     ready = false;
     log(`${signal}: finishing in-flight requests`);
+    trace.close();
     server
       .close(SHUTDOWN_GRACE_MS)
       .then(() => objects.close())

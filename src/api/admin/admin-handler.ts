@@ -156,6 +156,17 @@ export function adminMount(services: AdminServices): Mount {
       const answer = await route.handle(ctx);
       // Whatever the route did not read is drained so the connection can be reused.
       if (body === undefined && !req.readableEnded) req.resume();
+      if (answer?.stream !== undefined) {
+        // MinIO's event-stream headers: no caching, and proxies must not buffer it.
+        r.res.writeHead(200, {
+          'x-amz-request-id': r.id,
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+        });
+        answer.stream(r.res);
+        return;
+      }
       send(r, answer?.status ?? 200, answer?.body === undefined ? undefined : JSON.stringify(answer.body));
     } catch (err) {
       answerError(r, err, resource);
