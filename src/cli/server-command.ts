@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
+import { AuditLog } from '../api/audit/audit-log.js';
 import { healthMount } from '../api/health/health.js';
 import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
@@ -14,6 +15,7 @@ import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { createLogger } from '../util/pino-logger.js';
+import { parseAuditWebhook } from './audit-settings.js';
 import { parseServerConfig } from './server-config.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
@@ -22,6 +24,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
+  const auditConfig = parseAuditWebhook(process.env);
   const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
@@ -81,6 +84,14 @@ export async function runServerCommand(args: string[]): Promise<void> {
   // Named by the address clients reach it at (known once listening), as MinIO names its node.
   const trace = new TraceHub(server, () => endpoint.replace(/^https?:\/\//, ''));
   logRequests(server, logger);
+  const audit =
+    auditConfig === undefined
+      ? undefined
+      : await AuditLog.start(server, auditConfig, {
+          deploymentId: (await objects.storageInfo()).deploymentId,
+          version,
+          log: logger,
+        });
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -107,6 +118,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     trace.close();
     server
       .close(SHUTDOWN_GRACE_MS)
+      .then(() => audit?.close())
       .then(() => objects.close())
       .then(
         () => process.exit(0),
