@@ -98,10 +98,22 @@ export class AuditQueue {
     }
     this.buffer.push(line);
     this.count++;
-    this.flushing ??= this.flush().finally(() => {
-      this.flushing = undefined;
-    });
+    this.scheduleFlush();
     return true;
+  }
+
+  /**
+   * Starts a flush on the next turn of the event loop, so entries of requests that complete in the
+   * same turn share a segment (and one fsync).
+   */
+  private scheduleFlush(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.buffer.length > 0) this.scheduleFlush();
+      });
   }
 
   /** Waits until everything appended so far is in a segment (on disk, with a directory). */
