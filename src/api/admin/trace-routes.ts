@@ -5,7 +5,7 @@
  * server stops. Query: madmin's `s3`, `err`, `threshold` (a Go duration), and Cairn's `api`
  * (comma-separated API names) and `bucket`.
  */
-import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import { parseGoDuration } from '../../util/go-duration.js';
 import type { TraceFilter, TraceHub } from '../trace/trace-hub.js';
 import type { AdminRoute } from './admin-context.js';
@@ -53,7 +53,7 @@ export function parseTraceFilter(query: URLSearchParams): TraceFilter {
  * not grow the server's memory: past TRACE_MAX_BUFFERED unsent bytes, lines are dropped and
  * counted, and the count is reported in the stream once it catches up.
  */
-export function streamTrace(hub: TraceHub, filter: TraceFilter, res: ServerResponse, nodeName: string): void {
+export function streamTrace(hub: TraceHub, filter: TraceFilter, res: Writable, nodeName: string): void {
   let dropped = 0;
   let quiet = true;
   const sink = {
