@@ -16,8 +16,16 @@ export interface RequestFacts {
   /** The API's operation name (`PutObject`, `HealthReady`); empty until a handler names it. */
   api: string;
   bucket?: string;
+  /** The object key, for object operations. */
+  object?: string;
   /** The access key the request was authenticated as; absent for anonymous requests. */
   principal?: string;
+  /** What the access key is: `root`, `user`, `serviceAccount`, `temporary`. */
+  principalKind?: string;
+  /** The user a service account or temporary credentials act for (MinIO's parentUser). */
+  parentUser?: string;
+  /** The error code answered (`NoSuchKey`, `AccessDenied`), when the request failed. */
+  errorCode?: string;
 }
 
 export interface ApiRequest {
@@ -53,8 +61,12 @@ export interface RequestCompletion {
   path: string;
   api: string;
   bucket?: string;
+  object?: string;
   principal?: string;
+  principalKind?: string;
+  parentUser?: string;
   status: number;
+  errorCode?: string;
   /** The response did not finish: the client went away or the connection was cut. */
   canceled: boolean;
   /** Bytes read from and written to the connection for this request, headers included. */
@@ -62,11 +74,19 @@ export interface RequestCompletion {
   bytesOut: number;
   durationMs: number;
   remoteAddress?: string;
+  userAgent?: string;
 }
 
 export interface ApiServerOptions {
   mounts: Mount[];
   log: Logger;
+}
+
+/** The path of a request URL, without the query (which may carry presigned credentials). */
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q < 0 ? u : u.slice(0, q);
 }
 
 /** Connection byte counts at the end of the previous request on a keep-alive socket. */
@@ -152,9 +172,15 @@ export class ApiServer {
       req,
       res,
       continuePending,
-      // Made on first use: most requests never log.
+      // Made on first use: most requests never log. By then the handler has usually named the
+      // API, bucket and key, so they go on every line too.
       get log() {
-        log ??= base.child({ requestId: id });
+        log ??= base.child({
+          requestId: id,
+          api: r.facts.api || undefined,
+          bucket: r.facts.bucket,
+          key: r.facts.object,
+        });
         return log;
       },
       facts: { api: '' },
@@ -174,9 +200,7 @@ export class ApiServer {
   }
 
   private fail(mount: Mount, r: ApiRequest, err: unknown): void {
-    r.log.error(
-      `${r.req.method} ${r.req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
+    r.log.error('request failed', { method: r.req.method, path: pathOf(r.req.url), err });
     if (r.res.headersSent) {
       r.res.destroy();
       return;
@@ -206,14 +230,21 @@ export class ApiServer {
         bytesOut: written - mark.written,
         durationMs: performance.now() - started,
       };
-      if (r.facts.bucket !== undefined) completion.bucket = r.facts.bucket;
-      if (r.facts.principal !== undefined) completion.principal = r.facts.principal;
+      const { facts } = r;
+      if (facts.bucket !== undefined) completion.bucket = facts.bucket;
+      if (facts.object !== undefined) completion.object = facts.object;
+      if (facts.principal !== undefined) completion.principal = facts.principal;
+      if (facts.principalKind !== undefined) completion.principalKind = facts.principalKind;
+      if (facts.parentUser !== undefined) completion.parentUser = facts.parentUser;
+      if (facts.errorCode !== undefined) completion.errorCode = facts.errorCode;
       if (socket.remoteAddress !== undefined) completion.remoteAddress = socket.remoteAddress;
+      const agent = r.req.headers['user-agent'];
+      if (agent !== undefined) completion.userAgent = agent;
       for (const listener of this.completionListeners) {
         try {
           listener(completion);
         } catch (err) {
-          this.log.error(`request completion listener failed: ${String(err)}`);
+          this.log.error('request completion listener failed', { err });
         }
       }
     });

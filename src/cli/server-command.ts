@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
+import { AuditLog } from '../api/audit/audit-log.js';
 import { healthMount } from '../api/health/health.js';
+import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
+import { TraceHub } from '../api/trace/trace-hub.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
 import { IamStore } from '../iam/iam-store.js';
 import { publicAccessBlockOf } from '../iam/public-access-block.js';
@@ -10,7 +13,8 @@ import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
-import { lineLogger } from '../util/logger.js';
+import { createLogger } from '../util/pino-logger.js';
+import { parseAuditWebhook } from './audit-settings.js';
 import { parseServerConfig } from './server-config.js';
 import { cairnVersion } from './version.js';
 
@@ -20,20 +24,21 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
-  const logger = lineLogger();
+  const auditConfig = parseAuditWebhook(process.env);
+  const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
     process.env,
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
-  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger });
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
     iam,
     (bucket) => objects.getBucketConfig(bucket, 'policy'),
-    log,
+    (msg) => logger.warn(msg),
     (bucket) => publicAccessBlockOf(objects, bucket),
   );
   const version = cairnVersion();
@@ -51,6 +56,9 @@ export async function runServerCommand(args: string[]): Promise<void> {
         version,
         startedAt,
         endpoint: () => endpoint,
+        get trace() {
+          return trace;
+        },
       }),
       s3Mount({
         objects,
@@ -71,6 +79,17 @@ export async function runServerCommand(args: string[]): Promise<void> {
       }),
     ],
   });
+  // Named by the address clients reach it at (known once listening), as MinIO names its node.
+  const trace = new TraceHub(server, () => endpoint.replace(/^https?:\/\//, ''));
+  logRequests(server, logger);
+  const audit =
+    auditConfig === undefined
+      ? undefined
+      : await AuditLog.start(server, auditConfig, {
+          deploymentId: (await objects.storageInfo()).deploymentId,
+          version,
+          log: logger,
+        });
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -94,13 +113,15 @@ export async function runServerCommand(args: string[]): Promise<void> {
     stopping = true;
     ready = false;
     log(`${signal}: finishing in-flight requests`);
+    trace.close();
     server
       .close(SHUTDOWN_GRACE_MS)
+      .then(() => audit?.close())
       .then(() => objects.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {
-          logger.error(`closing storage failed: ${String(err)}`);
+          logger.error('closing storage failed', { err });
           process.exit(1);
         },
       );

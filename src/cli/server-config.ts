@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { expandEllipses } from '../cluster/ellipsis.js';
+import { LOG_LEVELS, type LogLevel } from '../util/logger.js';
 
 export interface ServerConfig {
   host: string;
@@ -10,6 +11,8 @@ export interface ServerConfig {
   region: string;
   /** True when the operator named the region: requests signed for another one are refused. */
   enforceRegion: boolean;
+  /** The least severe log level written (`--log-level`, CAIRN_LOG_LEVEL; default info). */
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -21,16 +24,24 @@ export const SERVER_USAGE = `Usage: cairn server [--address HOST:PORT] [--domain
   DRIVE         a directory; MinIO ellipses expand: /srv/disk{1...4}
   --address     listen address (default :9000, all interfaces)
   --domain      domain for virtual-host-style requests (also CAIRN_DOMAIN, comma-separated)
+  --log-level   debug, info, warn, error or silent (also CAIRN_LOG_LEVEL; default info);
+                debug adds one line per request
 
 Environment:
   CAIRN_ROOT_USER, CAIRN_ROOT_PASSWORD   root credentials (MINIO_ROOT_* accepted too);
                                          generated and stored on first start when unset
   CAIRN_STORAGE_CLASS_STANDARD=EC:N      parity drives per erasure set
-  CAIRN_REGION                           region reported to clients (default us-east-1)`;
+  CAIRN_REGION                           region reported to clients (default us-east-1)
+  CAIRN_AUDIT_WEBHOOK_ENABLE=on          send an audit entry per request to a webhook (MINIO_AUDIT_WEBHOOK_* too):
+  CAIRN_AUDIT_WEBHOOK_ENDPOINT             its URL;  ..._AUTH_TOKEN  the Authorization header value
+  CAIRN_AUDIT_WEBHOOK_QUEUE_DIR            undelivered entries kept on disk here until the target answers 2xx
+  CAIRN_AUDIT_WEBHOOK_QUEUE_SIZE           at most this many undelivered entries (default 100000)
+  CAIRN_AUDIT_WEBHOOK_BATCH_SIZE           entries per POST (default 1)`;
 
 /** Turns `cairn server` arguments and environment into a checked configuration. */
 export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
   let address = ':9000';
+  let logLevel = env.CAIRN_LOG_LEVEL ?? 'info';
   const domains = (env.CAIRN_DOMAIN ?? env.MINIO_DOMAIN ?? '')
     .split(',')
     .map((d) => d.trim().toLowerCase())
@@ -38,13 +49,16 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
   const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--address' || arg === '--domain') {
+    if (arg === '--address' || arg === '--domain' || arg === '--log-level') {
       const value = args[++i];
       if (value === undefined) throw new ConfigError(`${arg} needs a value`);
       if (arg === '--address') address = value;
+      else if (arg === '--log-level') logLevel = value;
       else domains.push(value.toLowerCase());
     } else if (arg.startsWith('--address=')) {
       address = arg.slice('--address='.length);
+    } else if (arg.startsWith('--log-level=')) {
+      logLevel = arg.slice('--log-level='.length);
     } else if (arg.startsWith('-')) {
       throw new ConfigError(`unknown option ${arg}`);
     } else {
@@ -78,7 +92,15 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     domains,
     region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
     enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),
+    logLevel: parseLogLevel(logLevel),
   };
+}
+
+function parseLogLevel(value: string): LogLevel {
+  const level = value.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError(`log level ${value}: expected one of ${LOG_LEVELS.join(', ')}`);
+  return level as LogLevel;
 }
 
 function parseAddress(address: string): { host: string; port: number } {

@@ -15,9 +15,15 @@ import {
   tempRoot,
 } from '../../test/helpers/object-layer-support.js';
 import { checksumBase64 } from '../util/checksum.js';
+import { createLogger } from '../util/pino-logger.js';
 import { type ErasureObjectLayer, openObjectLayer } from './erasure-object-layer.js';
 import { ObjectLayerError } from './errors.js';
 import type { ObjectLayer } from './object-layer.js';
+
+/** The real logger, writing its JSON lines into `lines`. */
+function collectingLogger(lines: string[]) {
+  return createLogger({ level: 'debug', human: false, destination: { write: (l: string) => lines.push(l) } });
+}
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -232,7 +238,7 @@ test('a drive that cannot be opened at start is offline: reads reconstruct and w
   await ol.close();
   await killDrive(drives[1] as string);
   const logs: string[] = [];
-  ol = await openObjectLayer({ drives, parity: 2, logger: (m) => logs.push(m) });
+  ol = await openObjectLayer({ drives, parity: 2, logger: collectingLogger(logs) });
   assert.ok(
     logs.some((m) => m.includes(`${drives[1]} is offline`) && m.includes('ENOTDIR')),
     logs.join('\n'),
@@ -253,7 +259,7 @@ test('a drive that cannot be opened at start is offline: reads reconstruct and w
 test('drives failing while running: an inline PUT fails with WriteQuorum once 2 of 4 are gone, and reads stay exact', async () => {
   const drives = newDrives(4);
   const logs: string[] = [];
-  const ol = await openObjectLayer({ drives, parity: 2, logger: (m) => logs.push(m) });
+  const ol = await openObjectLayer({ drives, parity: 2, logger: collectingLogger(logs) });
   await ol.makeBucket('b');
   const small = pattern(10, 5);
   await put(ol, 'b', 'before', small);
@@ -274,7 +280,7 @@ test('drives failing while running: an inline PUT fails with WriteQuorum once 2 
 
 test('an inline overwrite that fails on write quorum puts the previous version back whole, shards included', async () => {
   const drives = newDrives(4);
-  const ol = await openObjectLayer({ drives, parity: 2, logger: () => {} });
+  const ol = await openObjectLayer({ drives, parity: 2 });
   try {
     await ol.makeBucket('b');
     const before = pattern(3 * KiB, 7);

@@ -5,6 +5,7 @@ import { DriveReconnector } from '../erasure/drive-reconnect.js';
 import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { HashPool } from '../util/hash-pool.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 import { BucketConfigStore } from './bucket-config.js';
 import { BucketOps } from './bucket-ops.js';
 import { afterCommit, commitVersionLocked } from './commit-version.js';
@@ -55,7 +56,7 @@ export const INLINE_MAX = 128 * 1024;
 export interface ObjectLayerOptions {
   drives: string[];
   parity?: number;
-  logger?: (msg: string) => void;
+  logger?: Logger;
 }
 
 /**
@@ -63,25 +64,31 @@ export interface ObjectLayerOptions {
  * over it. Throws StorageConfigError when the drives do not form a valid set.
  */
 export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectLayer> {
-  const log = opts.logger ?? (() => {});
+  const logger = opts.logger ?? silentLogger;
   const startedAt = new Date();
   const opened = await openSetDrives(opts.drives, opts.parity);
   const pool = new HashPool();
   const set = new ErasureSet(opened.drives, opened.format.parity, { pool, inlineTable: TABLES.inline });
-  const ctx = new LayerContext(set, new LocalLocker(), new DataPins(), pool, log);
+  const ctx = new LayerContext(set, new LocalLocker(), new DataPins(), pool, logger);
   set.onDriveOffline = (i, endpoint, reason) =>
-    log(
+    logger.warn(
       `drive #${i + 1} ${endpoint} went offline (${reason}); serving from the other drives until it is back`,
+      { drive: endpoint, reason },
     );
   for (const o of opened.offline)
-    log(`drive #${o.index + 1} ${o.path} is offline: ${o.reason}; serving from the other drives`);
+    logger.warn(`drive #${o.index + 1} ${o.path} is offline: ${o.reason}; serving from the other drives`, {
+      drive: o.path,
+      reason: o.reason,
+    });
   const online = opened.drives.filter(Boolean).length;
   if (online < ctx.metaWriteQuorum)
-    log(
+    logger.warn(
       `only ${online} of ${opened.drives.length} drives are online, fewer than the ${ctx.metaWriteQuorum} writes need: serving reads only`,
+      { online, drives: opened.drives.length },
     );
   if (!opened.created)
-    for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
+    for (const i of opened.fresh)
+      logger.info(`drive ${opts.drives[i]} was fresh; formatted it for healing`, { drive: opts.drives[i] });
   const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   layer.watchDrives(opts.drives, opened.format);
@@ -130,7 +137,7 @@ export class ErasureObjectLayer implements ObjectLayer {
         const n = res.reduce((a, r) => a + (r.ok ? r.value : 0), 0);
         if (n > 0) this.ctx.log(`startup sweep removed ${n} stale entries`);
       })
-      .catch((err) => this.ctx.log(`startup sweep failed: ${(err as Error).message}`));
+      .catch((err: unknown) => this.ctx.logger.error('startup sweep failed', { err }));
     this.healer.start();
     if (healAll) this.healer.healEverything();
   }
@@ -140,6 +147,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     this.reconnector = new DriveReconnector(this.ctx.set, paths, format, (i, path, fresh) => {
       this.ctx.log(
         `drive #${i + 1} ${path} is back${fresh ? ' (empty: formatted it for its slot)' : ''}; healing what it missed`,
+        { drive: path },
       );
       this.healer.healEverything();
     });

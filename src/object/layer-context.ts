@@ -3,6 +3,7 @@ import { writeQuorum } from '../erasure/erasure-layout.js';
 import type { ErasureSet } from '../erasure/erasure-set.js';
 import { ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
 import type { HashPool } from '../util/hash-pool.js';
+import type { LogFields, Logger } from '../util/logger.js';
 import { BucketRecords } from './bucket-records.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
@@ -40,15 +41,19 @@ export class LayerContext {
   readonly buckets: BucketRecords;
   readonly versions: VersionState;
   readonly heals = new HealQueue();
+  /** Informational lines (what the layer did on its own: heals, sweeps, drives coming back). */
+  readonly log: (msg: string, fields?: LogFields) => void;
 
   constructor(
     readonly set: ErasureSet,
     readonly locks: Locker,
     readonly pins: DataPins,
     readonly pool: HashPool | undefined,
-    readonly log: (msg: string) => void,
+    /** Warnings and failures go here, with their fields. */
+    readonly logger: Logger,
   ) {
-    this.buckets = new BucketRecords(set, () => this.metaReadQuorum, log);
+    this.log = (msg, fields) => logger.info(msg, fields);
+    this.buckets = new BucketRecords(set, () => this.metaReadQuorum, this.log);
     this.versions = new VersionState(set);
   }
 

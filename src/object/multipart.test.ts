@@ -405,7 +405,7 @@ test('a Complete that fails on write quorum takes itself back: the upload, its p
     // A restart sweeps data dirs no ref names: the upload's must still be named.
     const before = await filesUnder(join(drives[0] as string, 'data'));
     assert.equal(before.length, 1);
-    reopened = await openObjectLayer({ drives, parity: 2, logger: () => {} });
+    reopened = await openObjectLayer({ drives, parity: 2 });
     await reopened.close();
     reopened = undefined;
     assert.deepEqual(await filesUnder(join(drives[0] as string, 'data')), before);

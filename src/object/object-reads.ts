@@ -165,8 +165,9 @@ export class ObjectReads {
           Math.max(start, pStart) - pStart,
           Math.min(end, pEnd) - pStart,
           (drive, reason) => {
-            this.ctx.log(
+            this.ctx.logger.warn(
               `${bucket}/${key}: shard on drive ${drive} unusable (${reason}); queued for healing`,
+              { bucket, key, drive, reason },
             );
             this.ctx.heals.add(bucket, key, drive);
           },

@@ -19,7 +19,7 @@ function isKind(kind: string) {
 }
 
 async function open(drives: string[]): Promise<ObjectLayer> {
-  return openObjectLayer({ drives, parity: 2, logger: () => {} });
+  return openObjectLayer({ drives, parity: 2 });
 }
 
 /** A completed two-part SHA256 (COMPOSITE) upload of `key` on four fresh drives. */
@@ -143,7 +143,7 @@ test('once the object is overwritten or deleted, a repeated Complete is NoSuchUp
 
 test('an upload completed without an algorithm repeats its reported CRC64NVME, still not kept', async () => {
   const drives = drivePaths(join(tmp.root, `s${n++}`), 1);
-  const ol = await openObjectLayer({ drives, logger: () => {} });
+  const ol = await openObjectLayer({ drives });
   try {
     await ol.makeBucket('b');
     const id = await ol.createMultipartUpload('b', 'plain', { metadata: {} });

@@ -69,7 +69,7 @@ export async function deleteVersionsData(
     const run = () =>
       ctx.set
         .deleteData({ bucketId, dataId })
-        .catch((err) => ctx.log(`delete of data ${dataId} failed: ${(err as Error).message}`));
+        .catch((err: unknown) => ctx.logger.warn(`delete of data ${dataId} failed`, { dataId, err }));
     if (ctx.pins.isPinned(dataId)) ctx.pins.whenFree(dataId, () => void run());
     else now.push(run());
   }

@@ -35,6 +35,11 @@ export interface RawRequest {
   /** Sign the header bytes as sent (latin1 of each char) rather than the UTF-8 of the strings. */
   signWireBytes?: boolean;
   timeoutMs?: number;
+  /**
+   * The answer may never end (an event stream such as admin trace): a 2xx resolves with its
+   * headers and an empty body, then the connection is cut. Other answers are read whole.
+   */
+  streaming?: boolean;
 }
 
 type Server = Pick<CairnProcess, 'port' | 'accessKey' | 'secretKey' | 'region'>;
@@ -69,6 +74,11 @@ export async function rawRequest(cairn: Server, req: RawRequest): Promise<RawRes
     const r = request(
       { host: '127.0.0.1', port: cairn.port, method: req.method, path, headers, agent: false },
       (res) => {
+        if (req.streaming && (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+          r.destroy();
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>

@@ -12,6 +12,8 @@ export interface AdminRequest {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** The answer is an endless stream: the call ends once a 2xx's headers arrive. */
+  streaming?: boolean;
 }
 
 export interface AdminCase {
@@ -192,6 +194,10 @@ export const ADMIN_CASES: Record<string, AdminCase> = {
   'GET datausageinfo': {
     action: 'admin:DataUsageInfo',
     request: async () => ({ method: 'GET', path: 'datausageinfo' }),
+  },
+  'GET trace': {
+    action: 'admin:ServerTrace',
+    request: async () => ({ method: 'GET', path: 'trace', query: { s3: 'true' }, streaming: true }),
   },
 };
 

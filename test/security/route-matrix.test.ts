@@ -48,6 +48,7 @@ describe('security route matrix', () => {
     path: `${ADMIN_PATH}/${req.path}`,
     query: req.query ?? {},
     ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+    ...(req.streaming ? { streaming: true } : {}),
   });
   /** Gives the exact-rights user one policy allowing `actions` and nothing else. */
   const allowExactly = (actions: string[]) =>

@@ -1,8 +1,11 @@
 /** What an admin route sees of its request, and the shape of its answer. */
+
+import type { ServerResponse } from 'node:http';
 import type { Principal } from '../../iam/authorizer.js';
 import type { IamAuthorizer } from '../../iam/iam-authorizer.js';
 import type { IamStore } from '../../iam/iam-store.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import type { TraceHub } from '../trace/trace-hub.js';
 import { invalidArgument } from './admin-errors.js';
 
 export interface AdminServices {
@@ -15,6 +18,8 @@ export interface AdminServices {
   startedAt: Date;
   /** The address clients reach this server at, reported as the server's endpoint. */
   endpoint: () => string;
+  /** Live request trace (`GET trace`); absent: that route answers NotImplemented. */
+  trace?: TraceHub;
 }
 
 export interface AdminContext {
@@ -34,10 +39,14 @@ export interface AdminContext {
   text(): Promise<string>;
 }
 
-/** 200 with `body` as JSON (or no body), unless `status` says otherwise. */
+/**
+ * 200 with `body` as JSON (or no body), unless `status` says otherwise; or, with `stream`, a 200
+ * event stream whose body `stream` writes (and ends) itself.
+ */
 export interface AdminAnswer {
   status?: number;
   body?: unknown;
+  stream?: (res: ServerResponse) => void;
 }
 
 export interface AdminRoute {

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Identity, Principal } from '../../iam/authorizer.js';
+import { recordPrincipal } from '../principal-facts.js';
 import { openRequestBody } from '../s3/auth/request-body.js';
 import { type AuthResult, authenticate } from '../s3/auth/sigv4.js';
 import { conditionContext } from '../s3/request-authorization.js';
@@ -46,11 +47,10 @@ function answerError(r: ApiRequest, err: unknown, resource: string): void {
   }
   let admin = toAdminError(err);
   if (!admin) {
-    r.log.error(
-      `admin ${r.req.method} ${resource}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
+    r.log.error('admin request failed', { method: r.req.method, resource, err });
     admin = new AdminError('InternalError', 500, 'We encountered an internal error, please try again.');
   }
+  r.facts.errorCode = admin.code;
   // A refused request's body is not read: close rather than drain it.
   if (!r.req.readableEnded) r.res.setHeader('connection', 'close');
   send(r, admin.status, errorBody(admin, resource, r.id));
@@ -112,6 +112,7 @@ export function adminMount(services: AdminServices): Mount {
       if (auth.kind !== 'signed' || !identity) throw accessDenied();
       r.facts.principal = auth.accessKey;
       const principal = identity.principal;
+      recordPrincipal(r.facts, principal);
       const sub = path.slice(ADMIN_PREFIX.length);
       const route = routes.get(`${method} ${sub}`);
       if (!route) {
@@ -155,6 +156,17 @@ export function adminMount(services: AdminServices): Mount {
       const answer = await route.handle(ctx);
       // Whatever the route did not read is drained so the connection can be reused.
       if (body === undefined && !req.readableEnded) req.resume();
+      if (answer?.stream !== undefined) {
+        // MinIO's event-stream headers: no caching, and proxies must not buffer it.
+        r.res.writeHead(200, {
+          'x-amz-request-id': r.id,
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+        });
+        answer.stream(r.res);
+        return;
+      }
       send(r, answer?.status ?? 200, answer?.body === undefined ? undefined : JSON.stringify(answer.body));
     } catch (err) {
       answerError(r, err, resource);

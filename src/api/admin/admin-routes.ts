@@ -4,6 +4,7 @@ import { GROUP_ROUTES } from './group-routes.js';
 import { INFO_ROUTES } from './info-routes.js';
 import { POLICY_ROUTES } from './policy-routes.js';
 import { SERVICE_ACCOUNT_ROUTES } from './service-account-routes.js';
+import { TRACE_ROUTES } from './trace-routes.js';
 import { USER_ROUTES } from './user-routes.js';
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
@@ -12,4 +13,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...POLICY_ROUTES,
   ...SERVICE_ACCOUNT_ROUTES,
   ...INFO_ROUTES,
+  ...TRACE_ROUTES,
 ];

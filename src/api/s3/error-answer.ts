@@ -29,16 +29,18 @@ export function answerS3Error(r: ApiRequest, failed: FailedRequest, err: unknown
   if (res.destroyed || req.socket?.destroyed) return; // the client went away: nobody to answer
   let s3 = toS3Error(err, failed.errorContext);
   if (s3 === undefined) {
-    r.log.error(
-      `${failed.method} ${failed.resource}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
+    r.log.error('request failed', { method: failed.method, resource: failed.resource, err });
     s3 = new S3Error('InternalError');
   }
+  r.facts.errorCode = s3.code;
   if (res.headersSent) {
     // Mid-body failure: the status is gone, so cut the connection rather than end it cleanly.
-    r.log.warn(
-      `${failed.method} ${failed.resource}: failed after headers were sent: ${s3.code} ${s3.message}`,
-    );
+    r.log.warn('request failed after headers were sent', {
+      method: failed.method,
+      resource: failed.resource,
+      code: s3.code,
+      error: s3.message,
+    });
     res.destroy();
     return;
   }

@@ -9,6 +9,7 @@ import type {
   Principal,
 } from '../../iam/authorizer.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import { recordPrincipal } from '../principal-facts.js';
 import type { ApiRequest, Mount } from '../server.js';
 import { temporaryIdentity } from '../sts/session-identity.js';
 import { isStsRequest, type StsOptions, serveSts } from '../sts/sts-handler.js';
@@ -114,6 +115,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       failed.resource = target.resource;
       failed.errorContext = { bucket: target.bucket, key: target.key };
       if (target.bucket !== undefined) r.facts.bucket = target.bucket;
+      if (target.key !== undefined && target.key !== '') r.facts.object = target.key;
       // The identity the signature was checked against is the one the request acts as.
       let identity: Identity | undefined;
       let auth: AuthResult = authenticate(
@@ -137,7 +139,10 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         },
       );
       const principal: Principal = auth.kind === 'signed' && identity ? identity.principal : ANONYMOUS;
-      if (auth.kind === 'signed') r.facts.principal = auth.accessKey;
+      if (auth.kind === 'signed') {
+        r.facts.principal = auth.accessKey;
+        if (identity) recordPrincipal(r.facts, identity.principal);
+      }
       let op: Route;
       try {
         op = route({
@@ -196,6 +201,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           ctx.principal = who;
           context = undefined;
           r.facts.principal = signed.accessKey;
+          recordPrincipal(r.facts, who);
         },
         errorContext: failed.errorContext,
         // A getter: the request's logger is made only if something logs.

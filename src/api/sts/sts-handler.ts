@@ -10,6 +10,7 @@ import type { Identity, IdentityStore } from '../../iam/authorizer.js';
 import { MalformedPolicyError } from '../../iam/policy/policy.js';
 import { SessionPolicyTooLarge, validateSessionPolicy } from '../../iam/sts/session-policy.js';
 import type { SessionParentPrincipal, TemporaryCredentials } from '../../iam/sts/temporary-credentials.js';
+import { recordPrincipal } from '../principal-facts.js';
 import { authenticate } from '../s3/auth/sigv4.js';
 import { isS3Error } from '../s3/errors.js';
 import type { ApiRequest } from '../server.js';
@@ -58,7 +59,7 @@ async function assumeRole(r: ApiRequest, opts: StsOptions): Promise<void> {
   const form = new URLSearchParams(body.toString('utf8'));
   r.facts.api = checkAction(form);
   const caller = authenticateCaller(r, opts, body);
-  r.facts.principal = caller.principal.accessKey;
+  recordPrincipal(r.facts, caller.principal);
   const policy = sessionPolicy(form);
   const duration = sessionDuration(form);
   const credentials = opts.sessions.issue(caller.principal, caller.secretKey, duration, policy);
@@ -180,9 +181,10 @@ function answerError(r: ApiRequest, err: unknown): void {
   if (err instanceof StsError) {
     sts = err;
   } else {
-    r.log.error(`STS: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    r.log.error('STS request failed', { err });
     sts = new StsError('InternalError');
   }
+  r.facts.errorCode = sts.code;
   // A body left unread (refused before or while reading it) is not drained: the connection closes.
   const extra: Record<string, string> = req.readableEnded ? {} : { Connection: 'close' };
   if (!req.readableEnded) req.resume();

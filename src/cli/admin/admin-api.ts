@@ -112,8 +112,39 @@ export interface ServerInfo {
   servers?: ServerProperties[];
 }
 
+/** One traced request as the server streams it (madmin's TraceInfo; the fields `trace` prints). */
+export interface TraceInfo {
+  funcname?: string;
+  time?: string;
+  path?: string;
+  /** Nanoseconds. */
+  dur?: number;
+  msg?: string;
+  error?: string;
+  custom?: Record<string, string>;
+  http?: {
+    request?: { method?: string; path?: string; client?: string };
+    response?: { statuscode?: number };
+    stats?: { inputbytes?: number; outputbytes?: number };
+  };
+}
+
+export interface TraceOptions {
+  apis?: string[];
+  bucket?: string;
+  errorsOnly?: boolean;
+}
+
 export class AdminApi {
   constructor(private readonly client: AdminClient) {}
+
+  /** Streams live requests to `onTrace` until `signal` aborts or the server ends the stream. */
+  trace(opts: TraceOptions, onTrace: (t: TraceInfo) => void, signal: AbortSignal): Promise<void> {
+    const query: Record<string, string> = { s3: 'true', err: String(opts.errorsOnly === true) };
+    if (opts.apis !== undefined && opts.apis.length > 0) query.api = opts.apis.join(',');
+    if (opts.bucket !== undefined) query.bucket = opts.bucket;
+    return this.client.stream('trace', query, (r) => onTrace(r as TraceInfo), signal);
+  }
 
   async addUser(accessKey: string, secretKey: string): Promise<void> {
     await this.client.call('PUT', 'add-user', {

@@ -84,6 +84,99 @@ export class AdminClient {
     }
   }
 
+  /**
+   * Calls `GET /minio/admin/v3/<api>` whose answer is a stream of JSON lines (trace) and hands each
+   * parsed line to `onRecord` until the server ends the stream or `signal` aborts (then it resolves).
+   * A refusal rejects with the server's error. Only the answer's headers have a deadline.
+   */
+  stream(
+    api: string,
+    query: Record<string, string>,
+    onRecord: (record: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const path = `${ADMIN_PREFIX}/${api}`;
+    const qs = canonicalQuery(query);
+    const signed = this.signer.sign('GET', this.host, path, qs, payloadSha256(Buffer.alloc(0)));
+    const url = new URL(this.alias.url);
+    const transport = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
+      const req = transport({
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port || undefined,
+        method: 'GET',
+        path: `${path}${qs === '' ? '' : `?${qs}`}`,
+        headers: { ...signed, host: this.host },
+      });
+      const timer = setTimeout(
+        () =>
+          req.destroy(
+            new AdminCliError(
+              `${this.alias.url} did not answer within ${this.timeoutMs / 1000} s`,
+              'XCairnTimeout',
+            ),
+          ),
+        this.timeoutMs,
+      );
+      const onAbort = () => {
+        req.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (err?: unknown) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) resolve();
+        else if (err === undefined) resolve();
+        else reject(transportError(err, this.alias.url));
+      };
+      req.on('error', done);
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        let text = '';
+        res.setEncoding('utf8');
+        if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) {
+          res.on('data', (chunk: string) => {
+            if (text.length < 64 * 1024) text += chunk;
+          });
+          res.on('end', () => done(serverError(res.statusCode ?? 0, text)));
+          return;
+        }
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          let nl = text.indexOf('\n');
+          while (nl >= 0) {
+            const line = text.slice(0, nl).trim();
+            text = text.slice(nl + 1);
+            if (line !== '') {
+              try {
+                onRecord(JSON.parse(line));
+              } catch {
+                req.destroy(
+                  new AdminCliError(
+                    `${this.alias.url} sent a trace line that is not JSON`,
+                    'XCairnInvalidResponse',
+                  ),
+                );
+                return;
+              }
+            }
+            nl = text.indexOf('\n');
+          }
+          if (text.length > MAX_RESPONSE_BYTES)
+            req.destroy(new AdminCliError('a trace line is too long', 'XCairnInvalidResponse'));
+        });
+        res.on('end', () => done());
+        res.on('error', done);
+      });
+      req.end();
+    });
+  }
+
   /** One exchange over node:http(s) (fetch refuses ports on its "bad ports" list, such as 6000). */
   private send(
     method: string,

@@ -8,6 +8,7 @@ import { infoCommand } from './info-command.js';
 import { helpText, resolveCommand } from './parse.js';
 import { policyCommands } from './policy-commands.js';
 import { svcacctCommands } from './svcacct-commands.js';
+import { traceCommand } from './trace-command.js';
 import { userCommands } from './user-commands.js';
 
 /** Every `cairn admin` command, in the order help lists them. */
@@ -18,6 +19,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   ...groupCommands,
   ...policyCommands,
   infoCommand,
+  traceCommand,
 ];
 
 export interface AdminIo {
@@ -52,13 +54,23 @@ export async function runAdminCommand(argv: string[], io: AdminIo = processIo): 
     }
     name = resolved.name;
     const dir = configDir(io.env);
-    const result: CommandResult = await resolved.command.run({
-      args: resolved.args,
-      flags: resolved.flags,
-      configDir: dir,
-      api: async (alias) => new AdminApi(new AdminClient(findAlias(await loadConfig(dir), alias))),
-    });
-    io.stdout(json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.human}\n`);
+    const interrupt = new AbortController();
+    const onInterrupt = () => interrupt.abort();
+    process.once('SIGINT', onInterrupt);
+    let result: CommandResult;
+    try {
+      result = await resolved.command.run({
+        args: resolved.args,
+        flags: resolved.flags,
+        configDir: dir,
+        api: async (alias) => new AdminApi(new AdminClient(findAlias(await loadConfig(dir), alias))),
+        out: io.stdout,
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+    if (!result.printed) io.stdout(json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.human}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof AdminCliError) && !(err instanceof UsageError)) throw err;

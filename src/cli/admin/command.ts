@@ -46,12 +46,18 @@ export interface CommandContext {
   api(alias: string): Promise<AdminApi>;
   /** Directory of the alias configuration file. */
   configDir: string;
+  /** Prints as the command goes (streaming commands); what it returns then is not printed again. */
+  out(text: string): void;
+  /** Aborted when the operator interrupts (Ctrl-C): a streaming command then ends cleanly. */
+  signal: AbortSignal;
 }
 
 /** A command's answer: the JSON document `--json` prints and the text printed otherwise. */
 export interface CommandResult {
   json: Record<string, unknown>;
   human: string;
+  /** The command printed its output itself (through `out`) as it went. */
+  printed?: boolean;
 }
 
 export interface Command {
