@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
 import { healthMount } from '../api/health/health.js';
+import { MetricsEndpoints } from '../api/metrics/metrics-endpoints.js';
+import { metricsMount, prometheusAuthType } from '../api/metrics/metrics-handler.js';
+import { RequestStats } from '../api/metrics/request-stats.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
@@ -20,6 +23,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
+  const metricsAuth = prometheusAuthType(process.env);
   const logger = lineLogger();
   const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
@@ -41,10 +45,19 @@ export async function runServerCommand(args: string[]): Promise<void> {
   ).version;
   let endpoint = '';
   let ready = false;
+  const requestStats = new RequestStats();
   const server = new ApiServer({
     log: logger,
     mounts: [
       healthMount(() => ready),
+      metricsMount({
+        endpoints: new MetricsEndpoints({ stats: requestStats, objects, version }),
+        authType: metricsAuth,
+        identities: iam,
+        allows: (request) => authorizer.allowsIdentity(request),
+        // MinIO labels every sample with its node name, host:port.
+        server: () => endpoint.replace(/^https?:\/\//, ''),
+      }),
       adminMount({
         iam,
         authorizer,
@@ -73,6 +86,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
       }),
     ],
   });
+  requestStats.attach(server);
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -7,6 +7,7 @@ import { groupCommands } from './group-commands.js';
 import { infoCommand } from './info-command.js';
 import { helpText, resolveCommand } from './parse.js';
 import { policyCommands } from './policy-commands.js';
+import { prometheusGenerateCommand } from './prometheus-commands.js';
 import { svcacctCommands } from './svcacct-commands.js';
 import { userCommands } from './user-commands.js';
 
@@ -18,6 +19,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   ...groupCommands,
   ...policyCommands,
   infoCommand,
+  prometheusGenerateCommand,
 ];
 
 export interface AdminIo {
