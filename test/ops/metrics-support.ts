@@ -79,7 +79,7 @@ export function samples(text: string): Map<string, number> {
 }
 
 /** The value of `name` with exactly `labels` (besides `server`); undefined when absent. */
-export function valueOf(
+export function sampleValue(
   all: Map<string, number>,
   name: string,
   labels: Record<string, string> = {},

@@ -21,8 +21,8 @@ import {
   familyTypes,
   generateScrapeConfig,
   samples,
+  sampleValue,
   scrape,
-  valueOf,
 } from './metrics-support.js';
 
 const BUCKET = 'metrics-bucket';
@@ -57,14 +57,14 @@ describe('metrics after real S3 requests', () => {
     assert.equal(res.status, 200);
     assert.match(res.contentType ?? '', /^text\/plain; version=0\.0\.4/);
     const m = samples(res.text);
-    assert.equal(valueOf(m, 'minio_s3_requests_total', { api: 'createbucket' }), 1);
-    assert.equal(valueOf(m, 'minio_s3_requests_total', { api: 'putobject' }), 3);
-    assert.equal(valueOf(m, 'minio_s3_requests_total', { api: 'getobject' }), 2);
-    assert.equal(valueOf(m, 'minio_s3_requests_total', { api: 'headobject' }), 1);
-    assert.equal(valueOf(m, 'minio_s3_requests_4xx_errors_total', { api: 'headobject' }), 1);
-    assert.equal(valueOf(m, 'minio_s3_requests_errors_total', { api: 'headobject' }), 1);
-    assert.equal(valueOf(m, 'minio_s3_requests_errors_total', { api: 'putobject' }), 0);
-    assert.equal(valueOf(m, 'minio_s3_requests_5xx_errors_total', { api: 'getobject' }), 0);
+    assert.equal(sampleValue(m, 'minio_s3_requests_total', { api: 'createbucket' }), 1);
+    assert.equal(sampleValue(m, 'minio_s3_requests_total', { api: 'putobject' }), 3);
+    assert.equal(sampleValue(m, 'minio_s3_requests_total', { api: 'getobject' }), 2);
+    assert.equal(sampleValue(m, 'minio_s3_requests_total', { api: 'headobject' }), 1);
+    assert.equal(sampleValue(m, 'minio_s3_requests_4xx_errors_total', { api: 'headobject' }), 1);
+    assert.equal(sampleValue(m, 'minio_s3_requests_errors_total', { api: 'headobject' }), 1);
+    assert.equal(sampleValue(m, 'minio_s3_requests_errors_total', { api: 'putobject' }), 0);
+    assert.equal(sampleValue(m, 'minio_s3_requests_5xx_errors_total', { api: 'getobject' }), 0);
     assert.ok(
       ![...m.keys()].some((k) => k.startsWith('minio_s3_requests_total') && /metrics|health/.test(k)),
       'scrapes and probes are not S3 requests',
@@ -73,8 +73,8 @@ describe('metrics after real S3 requests', () => {
 
   test('counts bytes received and sent, bodies and headers', async () => {
     const m = samples((await scrape(cairn, 'cluster', token)).text);
-    const received = valueOf(m, 'minio_s3_traffic_received_bytes') ?? 0;
-    const sent = valueOf(m, 'minio_s3_traffic_sent_bytes') ?? 0;
+    const received = sampleValue(m, 'minio_s3_traffic_received_bytes') ?? 0;
+    const sent = sampleValue(m, 'minio_s3_traffic_sent_bytes') ?? 0;
     const uploaded = SIZES.reduce((a, b) => a + b, 0);
     const downloaded = (SIZES[1] as number) + (SIZES[2] as number);
     assert.ok(
@@ -89,12 +89,15 @@ describe('metrics after real S3 requests', () => {
     const m = samples(text);
     const types = familyTypes(text);
     assert.equal(types.get('cairn_s3_requests_ttfb_seconds'), 'histogram');
-    assert.equal(valueOf(m, 'cairn_s3_requests_ttfb_seconds_count', { api: 'putobject' }), 3);
-    assert.equal(valueOf(m, 'cairn_s3_requests_ttfb_seconds_bucket', { api: 'putobject', le: '+Inf' }), 3);
-    const sum = valueOf(m, 'cairn_s3_requests_ttfb_seconds_sum', { api: 'putobject' }) ?? -1;
+    assert.equal(sampleValue(m, 'cairn_s3_requests_ttfb_seconds_count', { api: 'putobject' }), 3);
+    assert.equal(
+      sampleValue(m, 'cairn_s3_requests_ttfb_seconds_bucket', { api: 'putobject', le: '+Inf' }),
+      3,
+    );
+    const sum = sampleValue(m, 'cairn_s3_requests_ttfb_seconds_sum', { api: 'putobject' }) ?? -1;
     assert.ok(sum > 0 && sum < 30, `sum ${sum}`);
     assert.equal(
-      valueOf(m, 'minio_s3_requests_ttfb_seconds_distribution', { api: 'getobject', le: '+Inf' }),
+      sampleValue(m, 'minio_s3_requests_ttfb_seconds_distribution', { api: 'getobject', le: '+Inf' }),
       2,
     );
     // Cumulative: each bucket holds at least the one below it.
@@ -115,7 +118,7 @@ describe('metrics after real S3 requests', () => {
       '10.000',
       '+Inf',
     ]) {
-      const v = valueOf(m, 'minio_s3_requests_ttfb_seconds_distribution', { api: 'putobject', le });
+      const v = sampleValue(m, 'minio_s3_requests_ttfb_seconds_distribution', { api: 'putobject', le });
       assert.ok(v !== undefined && v >= previous, `le=${le}: ${v} after ${previous}`);
       previous = v;
     }
@@ -124,19 +127,19 @@ describe('metrics after real S3 requests', () => {
 
   test('reports each bucket: its objects and bytes, and its requests per API', async () => {
     const m = samples((await scrape(cairn, 'bucket', token)).text);
-    assert.equal(valueOf(m, 'minio_bucket_usage_object_total', { bucket: BUCKET }), 3);
+    assert.equal(sampleValue(m, 'minio_bucket_usage_object_total', { bucket: BUCKET }), 3);
     assert.equal(
-      valueOf(m, 'minio_bucket_usage_total_bytes', { bucket: BUCKET }),
+      sampleValue(m, 'minio_bucket_usage_total_bytes', { bucket: BUCKET }),
       SIZES.reduce((a, b) => a + b, 0),
     );
-    assert.equal(valueOf(m, 'minio_bucket_requests_total', { bucket: BUCKET, api: 'putobject' }), 3);
+    assert.equal(sampleValue(m, 'minio_bucket_requests_total', { bucket: BUCKET, api: 'putobject' }), 3);
     assert.equal(
-      valueOf(m, 'minio_bucket_requests_4xx_errors_total', { bucket: BUCKET, api: 'headobject' }),
+      sampleValue(m, 'minio_bucket_requests_4xx_errors_total', { bucket: BUCKET, api: 'headobject' }),
       1,
     );
-    assert.ok((valueOf(m, 'minio_bucket_traffic_received_bytes', { bucket: BUCKET }) ?? 0) > 321_000);
+    assert.ok((sampleValue(m, 'minio_bucket_traffic_received_bytes', { bucket: BUCKET }) ?? 0) > 321_000);
     assert.equal(
-      valueOf(m, 'minio_bucket_requests_ttfb_seconds_distribution', {
+      sampleValue(m, 'minio_bucket_requests_ttfb_seconds_distribution', {
         bucket: BUCKET,
         api: 'getobject',
         le: '+Inf',
@@ -147,41 +150,43 @@ describe('metrics after real S3 requests', () => {
 
   test('reports capacity, drives, erasure-set health and usage on the cluster path', async () => {
     const m = samples((await scrape(cairn, 'cluster', token)).text);
-    const rawTotal = valueOf(m, 'minio_cluster_capacity_raw_total_bytes') ?? 0;
-    const usableTotal = valueOf(m, 'minio_cluster_capacity_usable_total_bytes') ?? 0;
+    const rawTotal = sampleValue(m, 'minio_cluster_capacity_raw_total_bytes') ?? 0;
+    const usableTotal = sampleValue(m, 'minio_cluster_capacity_usable_total_bytes') ?? 0;
     assert.ok(rawTotal > 0);
     // 4 drives, 2 parity: usable is half the raw space.
     assert.ok(Math.abs(usableTotal - rawTotal / 2) <= 1, `usable ${usableTotal} of raw ${rawTotal}`);
-    assert.ok((valueOf(m, 'minio_cluster_capacity_raw_free_bytes') ?? -1) > 0);
-    assert.equal(valueOf(m, 'minio_cluster_drive_online_total'), 4);
-    assert.equal(valueOf(m, 'minio_cluster_drive_offline_total'), 0);
-    assert.equal(valueOf(m, 'minio_cluster_health_erasure_set_write_quorum', { pool: '0', set: '0' }), 3);
-    assert.equal(valueOf(m, 'minio_cluster_health_status'), 1);
-    assert.equal(valueOf(m, 'minio_cluster_usage_object_total'), 3);
-    assert.equal(valueOf(m, 'minio_cluster_bucket_total'), 1);
-    assert.equal(valueOf(m, 'minio_heal_objects_heal_total'), 0);
+    assert.ok((sampleValue(m, 'minio_cluster_capacity_raw_free_bytes') ?? -1) > 0);
+    assert.equal(sampleValue(m, 'minio_cluster_drive_online_total'), 4);
+    assert.equal(sampleValue(m, 'minio_cluster_drive_offline_total'), 0);
+    assert.equal(sampleValue(m, 'minio_cluster_health_erasure_set_write_quorum', { pool: '0', set: '0' }), 3);
+    assert.equal(sampleValue(m, 'minio_cluster_health_status'), 1);
+    assert.equal(sampleValue(m, 'minio_cluster_usage_object_total'), 3);
+    assert.equal(sampleValue(m, 'minio_cluster_bucket_total'), 1);
+    assert.equal(sampleValue(m, 'minio_heal_objects_heal_total'), 0);
   });
 
   test('reports each drive on the node path, and the process: CPU, memory, descriptors, event-loop lag', async () => {
     const m = samples((await scrape(cairn, 'node', token)).text);
     for (const drive of cairn.driveDirs) {
-      assert.ok((valueOf(m, 'minio_node_drive_total_bytes', { drive }) ?? 0) > 0, drive);
-      assert.ok((valueOf(m, 'minio_node_drive_used_bytes', { drive }) ?? 0) > 0, drive);
+      assert.ok((sampleValue(m, 'minio_node_drive_total_bytes', { drive }) ?? 0) > 0, drive);
+      assert.ok((sampleValue(m, 'minio_node_drive_used_bytes', { drive }) ?? 0) > 0, drive);
     }
-    assert.equal(valueOf(m, 'minio_node_drive_online_total'), 4);
-    assert.ok((valueOf(m, 'minio_node_process_cpu_total_seconds') ?? 0) > 0);
-    assert.ok((valueOf(m, 'minio_node_process_resident_memory_bytes') ?? 0) > 10 * 1024 * 1024);
-    assert.ok((valueOf(m, 'minio_node_file_descriptor_open_total') ?? 0) > 4);
-    assert.ok((valueOf(m, 'minio_node_file_descriptor_limit_total') ?? 0) > 0);
-    assert.ok(valueOf(m, 'nodejs_eventloop_lag_p99_seconds') !== undefined, 'event-loop lag is reported');
-    assert.ok(valueOf(m, 'process_open_fds') !== undefined);
+    assert.equal(sampleValue(m, 'minio_node_drive_online_total'), 4);
+    assert.ok((sampleValue(m, 'minio_node_process_cpu_total_seconds') ?? 0) > 0);
+    assert.ok((sampleValue(m, 'minio_node_process_resident_memory_bytes') ?? 0) > 10 * 1024 * 1024);
+    assert.ok((sampleValue(m, 'minio_node_file_descriptor_open_total') ?? 0) > 4);
+    assert.ok((sampleValue(m, 'minio_node_file_descriptor_limit_total') ?? 0) > 0);
+    assert.ok(sampleValue(m, 'nodejs_eventloop_lag_p99_seconds') !== undefined, 'event-loop lag is reported');
+    assert.ok(sampleValue(m, 'process_open_fds') !== undefined);
   });
 
   test('reports host CPU load, memory and drives on the resource path', async () => {
     const m = samples((await scrape(cairn, 'resource', token)).text);
-    assert.ok((valueOf(m, 'minio_node_mem_total') ?? 0) > 0);
-    assert.ok(valueOf(m, 'minio_node_cpu_avg_load1') !== undefined);
-    assert.ok((valueOf(m, 'minio_node_drive_total_bytes', { drive: cairn.driveDirs[0] as string }) ?? 0) > 0);
+    assert.ok((sampleValue(m, 'minio_node_mem_total') ?? 0) > 0);
+    assert.ok(sampleValue(m, 'minio_node_cpu_avg_load1') !== undefined);
+    assert.ok(
+      (sampleValue(m, 'minio_node_drive_total_bytes', { drive: cairn.driveDirs[0] as string }) ?? 0) > 0,
+    );
   });
 
   test('shows a request in flight while its body arrives, then counts it canceled when the client goes', async () => {
@@ -198,7 +203,7 @@ describe('metrics after real S3 requests', () => {
     req.on('error', () => {});
     req.write(Buffer.alloc(1000));
     const inflight = async () =>
-      valueOf(samples((await scrape(cairn, 'cluster', token)).text), 'minio_s3_requests_inflight_total', {
+      sampleValue(samples((await scrape(cairn, 'cluster', token)).text), 'minio_s3_requests_inflight_total', {
         api: 'putobject',
       });
     const deadline = Date.now() + 5000;
@@ -206,12 +211,12 @@ describe('metrics after real S3 requests', () => {
     assert.equal(await inflight(), 1);
     const bucketSide = samples((await scrape(cairn, 'bucket', token)).text);
     assert.equal(
-      valueOf(bucketSide, 'minio_bucket_requests_inflight_total', { bucket: BUCKET, api: 'putobject' }),
+      sampleValue(bucketSide, 'minio_bucket_requests_inflight_total', { bucket: BUCKET, api: 'putobject' }),
       1,
     );
     req.destroy();
     const canceled = async () =>
-      valueOf(samples((await scrape(cairn, 'cluster', token)).text), 'minio_s3_requests_canceled_total', {
+      sampleValue(samples((await scrape(cairn, 'cluster', token)).text), 'minio_s3_requests_canceled_total', {
         api: 'putobject',
       });
     const until = Date.now() + 5000;
