@@ -4,6 +4,7 @@
  * drives, read from the four MinIO paths with the token `cairn admin prometheus generate` prints.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -187,6 +188,16 @@ describe('metrics after real S3 requests', () => {
     assert.ok(
       (sampleValue(m, 'minio_node_drive_total_bytes', { drive: cairn.driveDirs[0] as string }) ?? 0) > 0,
     );
+  });
+
+  test('docs/metrics.md lists every metric the four paths report', async () => {
+    const docs = await readFile(new URL('../../../docs/metrics.md', import.meta.url), 'utf8');
+    for (const path of ['cluster', 'node', 'bucket', 'resource'] as const) {
+      for (const name of familyTypes((await scrape(cairn, path, token)).text).keys()) {
+        if (name.startsWith('nodejs_') || name.startsWith('process_')) continue; // prom-client's, listed as a group
+        assert.ok(docs.includes(`\`${name}\``), `${name} (${path}) is missing from docs/metrics.md`);
+      }
+    }
   });
 
   test('shows a request in flight while its body arrives, then counts it canceled when the client goes', async () => {
