@@ -31,7 +31,12 @@ export async function runServerCommand(args: string[]): Promise<void> {
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
-  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  const objects = await openObjectLayer({
+    drives: config.drives,
+    parity: config.parity,
+    logger: log,
+    scanner: config.scanner,
+  });
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(

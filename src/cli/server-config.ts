@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
 import { expandEllipses } from '../cluster/ellipsis.js';
+import {
+  parseScannerSettings,
+  type ScannerSettings,
+  ScannerSettingsError,
+} from '../object/scanner-settings.js';
 
 export interface ServerConfig {
   host: string;
@@ -10,6 +15,8 @@ export interface ServerConfig {
   region: string;
   /** True when the operator named the region: requests signed for another one are refused. */
   enforceRegion: boolean;
+  /** The scanner's pace and scrub cadence. */
+  scanner: ScannerSettings;
 }
 
 export class ConfigError extends Error {
@@ -26,7 +33,13 @@ Environment:
   CAIRN_ROOT_USER, CAIRN_ROOT_PASSWORD   root credentials (MINIO_ROOT_* accepted too);
                                          generated and stored on first start when unset
   CAIRN_STORAGE_CLASS_STANDARD=EC:N      parity drives per erasure set
-  CAIRN_REGION                           region reported to clients (default us-east-1)`;
+  CAIRN_REGION                           region reported to clients (default us-east-1)
+  CAIRN_SCANNER_SPEED                    fastest, fast, default, slow or slowest: the background
+                                         scanner's share of the machine (MINIO_SCANNER_SPEED too)
+  CAIRN_SCANNER_OBJECTS_PER_SEC=N        at most N objects scanned per second (default: no bound)
+  CAIRN_SCANNER_CYCLE=DURATION           pause between scanner passes (default by speed, 1m)
+  CAIRN_SCRUB_INTERVAL=DURATION|on|off   how often every shard's bitrot hash is verified
+                                         (default 30d; on: every pass; MINIO_HEAL_BITROTSCAN too)`;
 
 /** Turns `cairn server` arguments and environment into a checked configuration. */
 export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -78,7 +91,23 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     domains,
     region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
     enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),
+    scanner: scannerSettings(env),
   };
+}
+
+function scannerSettings(env: NodeJS.ProcessEnv): ScannerSettings {
+  try {
+    return parseScannerSettings({
+      speed: env.CAIRN_SCANNER_SPEED ?? env.MINIO_SCANNER_SPEED,
+      objectsPerSec: env.CAIRN_SCANNER_OBJECTS_PER_SEC,
+      cycle: env.CAIRN_SCANNER_CYCLE ?? env.MINIO_SCANNER_CYCLE,
+      scrubInterval: env.CAIRN_SCRUB_INTERVAL,
+      bitrotScan: env.MINIO_HEAL_BITROTSCAN,
+    });
+  } catch (err) {
+    if (err instanceof ScannerSettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function parseAddress(address: string): { host: string; port: number } {

@@ -26,6 +26,8 @@ import type {
   CreateMultipartOptions,
   DeleteObjectResult,
   DriveStatus,
+  HealRun,
+  HealRunOptions,
   HealStatus,
   ListObjectsOptions,
   ListObjectsResult,
@@ -38,6 +40,7 @@ import type {
   ObjectReader,
   PartInfo,
   PutObjectOptions,
+  ScanStatus,
   StorageInfo,
   UploadOptions,
   UploadPartOptions,
@@ -47,7 +50,10 @@ import { checkVersion, ObjectReads } from './object-reads.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody, receiveUnsizedBody } from './receive-body.js';
+import { Scanner } from './scanner.js';
+import { parseScannerSettings, type ScannerSettings } from './scanner-settings.js';
 import { deleteVersionsData, dropVersionOps } from './version-ops.js';
+import { currentOf } from './version-state.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
@@ -56,6 +62,8 @@ export interface ObjectLayerOptions {
   drives: string[];
   parity?: number;
   logger?: (msg: string) => void;
+  /** The scanner's pace and scrub cadence (MinIO's default speed, monthly scrub when absent). */
+  scanner?: ScannerSettings;
 }
 
 /**
@@ -82,8 +90,9 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     );
   if (!opened.created)
     for (const i of opened.fresh) log(`drive ${opts.drives[i]} was fresh; formatted it for healing`);
-  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId);
+  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId, opts.scanner);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
+  await layer.scanner.start();
   layer.watchDrives(opts.drives, opened.format);
   return layer;
 }
@@ -104,6 +113,8 @@ export class ErasureObjectLayer implements ObjectLayer {
   private readonly reads: ObjectReads;
   private readonly multipart: MultipartOps;
   private readonly healer: Healer;
+  /** The background scanner; `scanner.addVisitor` is where per-object work (lifecycle) plugs in. */
+  readonly scanner: Scanner;
   private sweeping: Promise<void> | undefined;
   private reconnector: DriveReconnector | undefined;
   private closed = false;
@@ -113,6 +124,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     private readonly ctx: LayerContext,
     private readonly endpoints: readonly string[],
     private readonly deploymentId: string,
+    scannerSettings: ScannerSettings = parseScannerSettings(),
   ) {
     this.documents = new ConfigDocuments(ctx);
     this.configs = new BucketConfigStore(ctx, this.documents);
@@ -120,6 +132,11 @@ export class ErasureObjectLayer implements ObjectLayer {
     this.reads = new ObjectReads(ctx);
     this.multipart = new MultipartOps(ctx);
     this.healer = new Healer(ctx);
+    this.scanner = new Scanner(ctx, ctx.usage, scannerSettings, {
+      listBuckets: async () => (await this.buckets.list()).map((b) => b.name),
+      getDocument: (name) => this.getSystemConfig(name),
+      putDocument: (name, doc) => this.putSystemConfig(name, doc),
+    });
   }
 
   /** Sweeps stale temp files and unreferenced data left by a crash; heals fresh drives. */
@@ -290,6 +307,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll(TABLES.objects, objectKey(b.id, key));
       perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
+      const current = currentOf(res);
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
       const ok = await this.ctx.set.commit(
@@ -301,6 +319,7 @@ export class ErasureObjectLayer implements ObjectLayer {
       const online = this.ctx.set.drives.filter(Boolean).length;
       if (online - failed < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
+      if (current) this.ctx.usage.change(b.id, key, -1, -current.size);
     });
     await deleteVersionsData(this.ctx, b.id, perDrive);
     // Unversioned: the one (null) version is removed, and named back only when the request named it.
@@ -370,24 +389,32 @@ export class ErasureObjectLayer implements ObjectLayer {
     return this.healer.status();
   }
 
+  scanStatus(): ScanStatus {
+    return this.scanner.status();
+  }
+
   async bucketUsage(bucket: string): Promise<BucketUsage> {
-    const usage: BucketUsage = { objects: 0, bytes: 0 };
-    let after = '';
-    for (;;) {
-      const page = await listObjects(this.ctx, bucket, { prefix: '', delimiter: '', after, maxKeys: 1000 });
-      for (const o of page.objects) {
-        usage.objects++;
-        usage.bytes += o.size;
-      }
-      if (!page.isTruncated || page.nextAfter === undefined) return usage;
-      after = page.nextAfter;
-    }
+    const b = await this.ctx.buckets.get(bucket);
+    return this.ctx.usage.get(b.id) ?? this.scanner.countBucket(bucket);
+  }
+
+  startHeal(opts: HealRunOptions): Promise<HealRun> {
+    return this.scanner.startRun(opts);
+  }
+
+  healRun(token: string): HealRun | undefined {
+    return this.scanner.runStatus(token);
+  }
+
+  stopHeal(bucket: string, prefix: string): HealRun | undefined {
+    return this.scanner.stopRun(bucket, prefix);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.reconnector?.stop();
+    await this.scanner.stop();
     this.healer.stop();
     await this.idle().catch(() => {});
     await this.ctx.pool?.close();

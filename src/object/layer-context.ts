@@ -7,6 +7,7 @@ import { BucketRecords } from './bucket-records.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { HealQueue } from './heal-queue.js';
+import { UsageCounters } from './usage-counters.js';
 import { VersionState } from './version-state.js';
 
 /**
@@ -40,6 +41,8 @@ export class LayerContext {
   readonly buckets: BucketRecords;
   readonly versions: VersionState;
   readonly heals = new HealQueue();
+  /** Per-bucket objects and bytes, changed by every commit of a current version. */
+  readonly usage = new UsageCounters();
 
   constructor(
     readonly set: ErasureSet,

@@ -1,6 +1,7 @@
 /** Every admin route, by path below `/minio/admin/v3/` and method. */
 import type { AdminRoute } from './admin-context.js';
 import { GROUP_ROUTES } from './group-routes.js';
+import { HEAL_ROUTES } from './heal-routes.js';
 import { INFO_ROUTES } from './info-routes.js';
 import { POLICY_ROUTES } from './policy-routes.js';
 import { SERVICE_ACCOUNT_ROUTES } from './service-account-routes.js';
@@ -12,4 +13,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...POLICY_ROUTES,
   ...SERVICE_ACCOUNT_ROUTES,
   ...INFO_ROUTES,
+  ...HEAL_ROUTES,
 ];

@@ -4,6 +4,7 @@ import { aliasCommands } from './alias-commands.js';
 import { configDir, findAlias, loadConfig } from './alias-config.js';
 import { AdminCliError, type Command, type CommandResult, UsageError } from './command.js';
 import { groupCommands } from './group-commands.js';
+import { healCommands } from './heal-commands.js';
 import { infoCommand } from './info-command.js';
 import { helpText, resolveCommand } from './parse.js';
 import { policyCommands } from './policy-commands.js';
@@ -19,6 +20,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   ...groupCommands,
   ...policyCommands,
   infoCommand,
+  ...healCommands,
   prometheusGenerateCommand,
 ];
 
