@@ -9,6 +9,7 @@ import { family, register, type ScrapedFamily } from './metric-family.js';
 import { processFamilies, resourceFamilies } from './process-metrics.js';
 import { bucketRequestFamilies, s3RequestFamilies } from './request-metrics.js';
 import type { RequestStats } from './request-stats.js';
+import { scannerFamilies } from './scanner-metrics.js';
 import {
   bucketUsageFamilies,
   clusterStorageFamilies,
@@ -56,6 +57,7 @@ export class MetricsEndpoints {
       ...clusterStorageFamilies(this.sampler),
       ...clusterUsageFamilies(this.sampler),
       ...healFamilies(() => objects.healStatus()),
+      ...scannerFamilies(() => objects.scanStatus()),
     );
     const capacity = driveCapacityFamilies(this.sampler);
     this.add(['node'], ...capacity, ...nodeDriveFamilies(this.sampler));
