@@ -123,6 +123,68 @@ describe('ApiServer', () => {
     assert.equal(seen.length, 2);
   });
 
+  test('names the mount that answered and the time to first byte in each completion', async () => {
+    const seen: RequestCompletion[] = [];
+    const stop = server.onComplete((c) => seen.push(c));
+    try {
+      await send(port, 'PUT', '/minio/admin/v3/add', 'x');
+      await send(port, 'GET', '/b/k');
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      stop();
+    }
+    const [admin, s3] = seen as [RequestCompletion, RequestCompletion];
+    assert.equal(admin.mount, '/minio/admin/');
+    assert.equal(s3.mount, '/');
+    for (const c of seen) {
+      assert.ok(c.ttfbMs !== undefined && c.ttfbMs >= 0 && c.ttfbMs <= c.durationMs, `ttfb ${c.ttfbMs}`);
+    }
+  });
+
+  test('time to first byte is when the head went out, not when the body ended', async () => {
+    const streaming = new ApiServer({
+      log: silentLogger,
+      mounts: [
+        {
+          prefix: '/',
+          handle: ({ res }) => {
+            res.writeHead(200);
+            res.write('first');
+            setTimeout(() => res.end('last'), 150);
+          },
+        },
+      ],
+    });
+    const p = (await streaming.listen(0, '127.0.0.1')).port;
+    const seen: RequestCompletion[] = [];
+    streaming.onComplete((c) => seen.push(c));
+    try {
+      assert.equal((await send(p, 'GET', '/')).body, 'firstlast');
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      await streaming.close(1000);
+    }
+    const [c] = seen as [RequestCompletion];
+    assert.ok(c.durationMs >= 140, `duration ${c.durationMs}`);
+    assert.ok(c.ttfbMs !== undefined && c.ttfbMs < 100, `ttfb ${c.ttfbMs}`);
+  });
+
+  test('start listeners see each request before its handler runs, with its mount', async () => {
+    const started: { id: string; mount: string; api: string }[] = [];
+    const stop = server.onStart((r) => started.push({ id: r.id, mount: r.mount, api: r.facts.api }));
+    try {
+      const answer = await send(port, 'GET', '/b/k');
+      assert.equal(started.length, 1);
+      assert.deepEqual(started[0], { id: answer.headers['x-id'], mount: '/', api: '' });
+      await send(port, 'GET', '/minio/admin/v3/info');
+      assert.equal(started[1]?.mount, '/minio/admin/');
+    } finally {
+      stop();
+    }
+    await send(port, 'GET', '/b/k');
+    assert.equal(started.length, 2, 'unsubscribed');
+  });
+
   test('close waits for in-flight requests, then resolves', async () => {
     const slow = new ApiServer({
       log: silentLogger,

@@ -5,7 +5,7 @@
  * for a handler that fails without answering, graceful shutdown, and the per-request completion
  * event that metrics, trace and audit subscribe to.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../util/logger.js';
@@ -30,6 +30,8 @@ export interface RequestFacts {
 
 export interface ApiRequest {
   readonly id: string;
+  /** The prefix of the mount that answers it; '' when none does (404). */
+  readonly mount: string;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /**
@@ -60,6 +62,8 @@ export interface RequestCompletion {
   /** The path, without the query string (which may carry presigned credentials). */
   path: string;
   api: string;
+  /** The prefix of the mount that answered ('/' for S3); '' when none did. */
+  mount: string;
   bucket?: string;
   object?: string;
   principal?: string;
@@ -73,6 +77,8 @@ export interface RequestCompletion {
   bytesIn: number;
   bytesOut: number;
   durationMs: number;
+  /** Time to the response's first byte (its status line and headers); absent when none was sent. */
+  ttfbMs?: number;
   remoteAddress?: string;
   userAgent?: string;
 }
@@ -92,11 +98,28 @@ function pathOf(url: string | undefined): string {
 /** Connection byte counts at the end of the previous request on a keep-alive socket. */
 const socketMarks = new WeakMap<Socket, { read: number; written: number }>();
 
+/**
+ * A response that notes when its head is written, for the completion event's time to first byte.
+ * Every head goes through writeHead (Node's implicit headers on the first write or end call it
+ * too). It notes nothing unless the request is watched (`watchedSince` set).
+ */
+class TimedResponse extends ServerResponse {
+  watchedSince: number | undefined = undefined;
+  headAt: number | undefined = undefined;
+
+  // biome-ignore lint/suspicious/noExplicitAny: writeHead's overloads, passed through unchanged
+  override writeHead(...args: any[]): this {
+    if (this.watchedSince !== undefined && this.headAt === undefined) this.headAt = performance.now();
+    return (super.writeHead as (...a: unknown[]) => this)(...args);
+  }
+}
+
 export class ApiServer {
   readonly http: Server;
   private readonly mounts: Mount[];
   private readonly log: Logger;
   private readonly completionListeners = new Set<(c: RequestCompletion) => void>();
+  private readonly startListeners = new Set<(r: ApiRequest) => void>();
 
   constructor(opts: ApiServerOptions) {
     this.mounts = [...opts.mounts].sort((a, b) => b.prefix.length - a.prefix.length);
@@ -111,6 +134,8 @@ export class ApiServer {
         // S3 allows 8 KiB of user metadata plus the usual headers; 64 KiB leaves room and still
         // answers absurd header blocks with 431.
         maxHeaderSize: 64 * 1024,
+        // The typings want a class generic in its request type; ours serves IncomingMessage only.
+        ServerResponse: TimedResponse as typeof ServerResponse,
       },
       (req, res) => this.dispatch(req, res, false),
     );
@@ -127,6 +152,16 @@ export class ApiServer {
   onComplete(listener: (c: RequestCompletion) => void): () => void {
     this.completionListeners.add(listener);
     return () => this.completionListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` for every request as it arrives, before its handler runs (so before the
+   * handler names its API); with `onComplete` it brackets the request (in-flight counts). With no
+   * listener nothing runs. Returns the unsubscribe function.
+   */
+  onStart(listener: (r: ApiRequest) => void): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -167,8 +202,10 @@ export class ApiServer {
     const path = q < 0 ? url : url.slice(0, q);
     const base = this.log;
     let log: Logger | undefined;
+    const mount = this.mountFor(path);
     const r: ApiRequest = {
       id,
+      mount: mount?.prefix ?? '',
       req,
       res,
       continuePending,
@@ -186,7 +223,7 @@ export class ApiServer {
       facts: { api: '' },
     };
     if (this.completionListeners.size > 0) this.watchCompletion(r, path);
-    const mount = this.mountFor(path);
+    if (this.startListeners.size > 0) this.announce(r);
     if (mount === undefined) {
       res.writeHead(404, { 'content-length': '0' }).end();
       return;
@@ -209,9 +246,21 @@ export class ApiServer {
     else r.res.writeHead(500, { 'content-length': '0' }).end();
   }
 
+  private announce(r: ApiRequest): void {
+    for (const listener of this.startListeners) {
+      try {
+        listener(r);
+      } catch (err) {
+        this.log.error(`request start listener failed: ${String(err)}`);
+      }
+    }
+  }
+
   private watchCompletion(r: ApiRequest, path: string): void {
     const time = new Date();
     const started = performance.now();
+    const timed = r.res instanceof TimedResponse ? r.res : undefined;
+    if (timed) timed.watchedSince = started;
     r.res.once('close', () => {
       const socket = r.req.socket;
       const mark = socketMarks.get(socket) ?? { read: 0, written: 0 };
@@ -224,6 +273,7 @@ export class ApiServer {
         method: r.req.method ?? 'GET',
         path,
         api: r.facts.api,
+        mount: r.mount,
         status: r.res.statusCode,
         canceled: !r.res.writableFinished,
         bytesIn: read - mark.read,
@@ -231,6 +281,7 @@ export class ApiServer {
         durationMs: performance.now() - started,
       };
       const { facts } = r;
+      if (timed?.headAt !== undefined) completion.ttfbMs = timed.headAt - started;
       if (facts.bucket !== undefined) completion.bucket = facts.bucket;
       if (facts.object !== undefined) completion.object = facts.object;
       if (facts.principal !== undefined) completion.principal = facts.principal;

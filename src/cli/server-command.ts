@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { adminMount } from '../api/admin/admin-handler.js';
 import { AuditLog } from '../api/audit/audit-log.js';
 import { healthMount } from '../api/health/health.js';
+import { MetricsEndpoints } from '../api/metrics/metrics-endpoints.js';
+import { metricsMount, prometheusAuthType } from '../api/metrics/metrics-handler.js';
+import { RequestStats } from '../api/metrics/request-stats.js';
 import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
@@ -25,6 +28,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
   const auditConfig = parseAuditWebhook(process.env);
+  const metricsAuth = prometheusAuthType(process.env);
   const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
   const credentials = await resolveRootCredentials(
@@ -32,7 +36,12 @@ export async function runServerCommand(args: string[]): Promise<void> {
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
-  const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger });
+  const objects = await openObjectLayer({
+    drives: config.drives,
+    parity: config.parity,
+    logger,
+    scanner: config.scanner,
+  });
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
@@ -44,10 +53,19 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const version = cairnVersion();
   let endpoint = '';
   let ready = false;
+  const requestStats = new RequestStats();
   const server = new ApiServer({
     log: logger,
     mounts: [
       healthMount(() => ready),
+      metricsMount({
+        endpoints: new MetricsEndpoints({ stats: requestStats, objects, version }),
+        authType: metricsAuth,
+        identities: iam,
+        allows: (request) => authorizer.allowsIdentity(request),
+        // MinIO labels every sample with its node name, host:port.
+        server: () => endpoint.replace(/^https?:\/\//, ''),
+      }),
       adminMount({
         iam,
         authorizer,
@@ -90,6 +108,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
           version,
           log: logger,
         });
+  requestStats.attach(server);
   const { port } = await server.listen(config.port, config.host);
   ready = true;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
 import { expandEllipses } from '../cluster/ellipsis.js';
+import {
+  parseScannerSettings,
+  type ScannerSettings,
+  ScannerSettingsError,
+} from '../object/scanner-settings.js';
 import { LOG_LEVELS, type LogLevel } from '../util/logger.js';
 
 export interface ServerConfig {
@@ -13,6 +18,8 @@ export interface ServerConfig {
   enforceRegion: boolean;
   /** The least severe log level written (`--log-level`, CAIRN_LOG_LEVEL; default info). */
   logLevel: LogLevel;
+  /** The scanner's pace and scrub cadence. */
+  scanner: ScannerSettings;
 }
 
 export class ConfigError extends Error {
@@ -36,8 +43,13 @@ Environment:
   CAIRN_AUDIT_WEBHOOK_ENDPOINT             its URL;  ..._AUTH_TOKEN  the Authorization header value
   CAIRN_AUDIT_WEBHOOK_QUEUE_DIR            undelivered entries kept on disk here until the target answers 2xx
   CAIRN_AUDIT_WEBHOOK_QUEUE_SIZE           at most this many undelivered entries (default 100000)
-  CAIRN_AUDIT_WEBHOOK_BATCH_SIZE           entries per POST (default 1)`;
-
+  CAIRN_AUDIT_WEBHOOK_BATCH_SIZE           entries per POST (default 1)
+  CAIRN_SCANNER_SPEED                    fastest, fast, default, slow or slowest: the background
+                                         scanner's share of the machine (MINIO_SCANNER_SPEED too)
+  CAIRN_SCANNER_OBJECTS_PER_SEC=N        at most N objects scanned per second (default: no bound)
+  CAIRN_SCANNER_CYCLE=DURATION           pause between scanner passes (default by speed, 1m)
+  CAIRN_SCRUB_INTERVAL=DURATION|on|off   how often every shard's bitrot hash is verified
+                                         (default 30d; on: every pass; MINIO_HEAL_BITROTSCAN too)`;
 /** Turns `cairn server` arguments and environment into a checked configuration. */
 export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
   let address = ':9000';
@@ -93,6 +105,7 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
     enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),
     logLevel: parseLogLevel(logLevel),
+    scanner: scannerSettings(env),
   };
 }
 
@@ -101,6 +114,21 @@ function parseLogLevel(value: string): LogLevel {
   if (!(LOG_LEVELS as readonly string[]).includes(level))
     throw new ConfigError(`log level ${value}: expected one of ${LOG_LEVELS.join(', ')}`);
   return level as LogLevel;
+}
+
+function scannerSettings(env: NodeJS.ProcessEnv): ScannerSettings {
+  try {
+    return parseScannerSettings({
+      speed: env.CAIRN_SCANNER_SPEED ?? env.MINIO_SCANNER_SPEED,
+      objectsPerSec: env.CAIRN_SCANNER_OBJECTS_PER_SEC,
+      cycle: env.CAIRN_SCANNER_CYCLE ?? env.MINIO_SCANNER_CYCLE,
+      scrubInterval: env.CAIRN_SCRUB_INTERVAL,
+      bitrotScan: env.MINIO_HEAL_BITROTSCAN,
+    });
+  } catch (err) {
+    if (err instanceof ScannerSettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function parseAddress(address: string): { host: string; port: number } {

@@ -3,14 +3,14 @@ import type { DataRef, Drive, MetaOp, ShardStream, ShardWriter } from '../drive/
 import { DriveError } from '../drive/errors.js';
 import type { MonitoredDrive } from '../drive/monitored-drive.js';
 import type { HashPool } from '../util/hash-pool.js';
-import { bitrotFor, NEW_OBJECT_BITROT, verifyShardBlock } from './bitrot.js';
+import { NEW_OBJECT_BITROT } from './bitrot.js';
 import { type ContentDigests, createContentHasher, type DigestSpec } from './content-digests.js';
 import { decodeRange } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
 import { ErasureWriteQuorum } from './errors.js';
-import { ReedSolomon, RS_CODEC_ID, shardSizeFor } from './reed-solomon.js';
-import { FrameReader, memoryShardStream } from './shard-frames.js';
+import { ReedSolomon, RS_CODEC_ID } from './reed-solomon.js';
+import { memoryShardStream } from './shard-frames.js';
 
 /** 32 hex characters from a v4 UUID (122 random bits; randomUUID draws from a cached entropy pool). */
 export function randomId(): string {
@@ -312,40 +312,5 @@ export class ErasureSet {
     const bytes = await drive.metaGet(this.inlineTable, Buffer.from(rec.dataId));
     if (!bytes) throw new DriveError('FileNotFound', `${drive.endpoint}: inline shard missing`);
     return memoryShardStream(bytes, offset, length);
-  }
-}
-
-/**
- * Reads every shard block of `rec` on one drive, one stream per part, and checks its length and
- * bitrot hash.
- */
-export async function verifyShards(set: ErasureSet, bucketId: string, rec: StoredShards, drive: number) {
-  if (!set.drives[drive]) return false;
-  if (rec.size === 0) return true;
-  const k = rec.layout.data;
-  const bitrot = bitrotFor(rec.layout.bitrot);
-  const { blockSize } = rec.layout;
-  const stride = bitrot.size + shardSizeFor(blockSize, k);
-  const ref = { bucketId, dataId: rec.dataId };
-  try {
-    for (const part of rec.parts) {
-      const blocks = Math.ceil(part.size / blockSize);
-      const lastFrame = bitrot.size + shardSizeFor(part.size - (blocks - 1) * blockSize, k);
-      // An empty part reads nothing, but its shard file must still be there.
-      const length = blocks === 0 ? 0 : (blocks - 1) * stride + lastFrame;
-      const frames = new FrameReader(await set.openShard(drive, rec, ref, part.file, 0, length, stride));
-      try {
-        for (let b = 0; b < blocks; b++) {
-          const size = b === blocks - 1 ? lastFrame : stride;
-          const frame = await frames.take(size);
-          if (frame.length < size || !verifyShardBlock(bitrot, frame)) return false;
-        }
-      } finally {
-        await frames.close();
-      }
-    }
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -35,6 +35,7 @@ export class BucketOps {
         `bucket ${bucket}`,
       );
       this.ctx.buckets.remember(bucket, rec);
+      this.ctx.usage.created(rec.id);
     });
   }
 
@@ -86,6 +87,7 @@ export class BucketOps {
         ]),
       );
       this.ctx.buckets.remember(bucket, undefined);
+      this.ctx.usage.dropped(b.id);
       if (ok.filter(Boolean).length < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `bucket ${bucket} could not be deleted on enough drives`);
     });

@@ -66,6 +66,8 @@ export async function commitVersionLocked(
   ).catch((err) => {
     throw translateError(err);
   });
+  const prev = state.current;
+  ctx.usage.change(bucketId, key, prev ? 0 : 1, rec.size - (prev?.size ?? 0));
   return { rec, state, lacking: committed.filter(Boolean).length < set.size };
 }
 

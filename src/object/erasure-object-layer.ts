@@ -27,6 +27,8 @@ import type {
   CreateMultipartOptions,
   DeleteObjectResult,
   DriveStatus,
+  HealRun,
+  HealRunOptions,
   HealStatus,
   ListObjectsOptions,
   ListObjectsResult,
@@ -39,6 +41,7 @@ import type {
   ObjectReader,
   PartInfo,
   PutObjectOptions,
+  ScanStatus,
   StorageInfo,
   UploadOptions,
   UploadPartOptions,
@@ -48,7 +51,10 @@ import { checkVersion, ObjectReads } from './object-reads.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { verifyBody } from './put-checks.js';
 import { receiveBody, receiveUnsizedBody } from './receive-body.js';
+import { Scanner } from './scanner.js';
+import { parseScannerSettings, type ScannerSettings } from './scanner-settings.js';
 import { deleteVersionsData, dropVersionOps } from './version-ops.js';
+import { currentOf } from './version-state.js';
 
 /** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
 export const INLINE_MAX = 128 * 1024;
@@ -57,6 +63,8 @@ export interface ObjectLayerOptions {
   drives: string[];
   parity?: number;
   logger?: Logger;
+  /** The scanner's pace and scrub cadence (MinIO's default speed, monthly scrub when absent). */
+  scanner?: ScannerSettings;
 }
 
 /**
@@ -89,8 +97,9 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
   if (!opened.created)
     for (const i of opened.fresh)
       logger.info(`drive ${opts.drives[i]} was fresh; formatted it for healing`, { drive: opts.drives[i] });
-  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId);
+  const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId, opts.scanner);
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
+  await layer.scanner.start();
   layer.watchDrives(opts.drives, opened.format);
   return layer;
 }
@@ -111,6 +120,8 @@ export class ErasureObjectLayer implements ObjectLayer {
   private readonly reads: ObjectReads;
   private readonly multipart: MultipartOps;
   private readonly healer: Healer;
+  /** The background scanner; `scanner.addVisitor` is where per-object work (lifecycle) plugs in. */
+  readonly scanner: Scanner;
   private sweeping: Promise<void> | undefined;
   private reconnector: DriveReconnector | undefined;
   private closed = false;
@@ -120,6 +131,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     private readonly ctx: LayerContext,
     private readonly endpoints: readonly string[],
     private readonly deploymentId: string,
+    scannerSettings: ScannerSettings = parseScannerSettings(),
   ) {
     this.documents = new ConfigDocuments(ctx);
     this.configs = new BucketConfigStore(ctx, this.documents);
@@ -127,6 +139,11 @@ export class ErasureObjectLayer implements ObjectLayer {
     this.reads = new ObjectReads(ctx);
     this.multipart = new MultipartOps(ctx);
     this.healer = new Healer(ctx);
+    this.scanner = new Scanner(ctx, ctx.usage, scannerSettings, {
+      listBuckets: async () => (await this.buckets.list()).map((b) => b.name),
+      getDocument: (name) => this.getSystemConfig(name),
+      putDocument: (name, doc) => this.putSystemConfig(name, doc),
+    });
   }
 
   /** Sweeps stale temp files and unreferenced data left by a crash; heals fresh drives. */
@@ -298,6 +315,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll(TABLES.objects, objectKey(b.id, key));
       perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
+      const current = currentOf(res);
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
       const ok = await this.ctx.set.commit(
@@ -309,6 +327,7 @@ export class ErasureObjectLayer implements ObjectLayer {
       const online = this.ctx.set.drives.filter(Boolean).length;
       if (online - failed < this.ctx.metaWriteQuorum)
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
+      if (current) this.ctx.usage.change(b.id, key, -1, -current.size);
     });
     await deleteVersionsData(this.ctx, b.id, perDrive);
     // Unversioned: the one (null) version is removed, and named back only when the request named it.
@@ -378,24 +397,32 @@ export class ErasureObjectLayer implements ObjectLayer {
     return this.healer.status();
   }
 
+  scanStatus(): ScanStatus {
+    return this.scanner.status();
+  }
+
   async bucketUsage(bucket: string): Promise<BucketUsage> {
-    const usage: BucketUsage = { objects: 0, bytes: 0 };
-    let after = '';
-    for (;;) {
-      const page = await listObjects(this.ctx, bucket, { prefix: '', delimiter: '', after, maxKeys: 1000 });
-      for (const o of page.objects) {
-        usage.objects++;
-        usage.bytes += o.size;
-      }
-      if (!page.isTruncated || page.nextAfter === undefined) return usage;
-      after = page.nextAfter;
-    }
+    const b = await this.ctx.buckets.get(bucket);
+    return this.ctx.usage.get(b.id) ?? this.scanner.countBucket(bucket);
+  }
+
+  startHeal(opts: HealRunOptions): Promise<HealRun> {
+    return this.scanner.startRun(opts);
+  }
+
+  healRun(token: string): HealRun | undefined {
+    return this.scanner.runStatus(token);
+  }
+
+  stopHeal(bucket: string, prefix: string): HealRun | undefined {
+    return this.scanner.stopRun(bucket, prefix);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.reconnector?.stop();
+    await this.scanner.stop();
     this.healer.stop();
     await this.idle().catch(() => {});
     await this.ctx.pool?.close();

@@ -1,7 +1,7 @@
 import type { MetaOp } from '../drive/drive.js';
-import { verifyShards } from '../erasure/erasure-set.js';
 import { mergedScan } from '../erasure/merged-scan.js';
 import { rebuildShards } from '../erasure/rebuild.js';
+import { verifyShards } from '../erasure/shard-check.js';
 import { keyOfObjectKey, objectKey, prefixEnd, TABLES } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
 import type { HealStatus } from './object-layer.js';
@@ -21,6 +21,8 @@ export class Healer {
   /** Sweeps asked for and not yet ended (one runs, the next may wait for it). */
   private sweepsPending = 0;
   private healedObjects = 0;
+  private healedShards = 0;
+  private failedObjects = 0;
   private lastSweepEnded: Date | undefined;
 
   constructor(private readonly ctx: LayerContext) {}
@@ -40,6 +42,8 @@ export class Healer {
       queued: this.ctx.heals.size,
       sweeping: this.sweepsPending > 0,
       healedObjects: this.healedObjects,
+      healedShards: this.healedShards,
+      failedObjects: this.failedObjects,
     };
     if (this.lastSweepEnded) status.lastSweepEnded = this.lastSweepEnded;
     return status;
@@ -60,9 +64,10 @@ export class Healer {
         if (next.done) break;
         const [id, { bucket, key, drives }] = next.value;
         this.ctx.heals.entries.delete(id);
-        await this.healObject(bucket, key, drives, true).catch((err) =>
-          this.ctx.log(`heal of ${bucket}/${key} failed: ${(err as Error).message}`),
-        );
+        await this.healObject(bucket, key, drives, true).catch((err) => {
+          this.failedObjects++;
+          this.ctx.log(`heal of ${bucket}/${key} failed: ${(err as Error).message}`);
+        });
       }
     })().finally(() => {
       this.running = undefined;
@@ -110,9 +115,10 @@ export class Healer {
             ).entries;
             for (const e of page) {
               checked++;
-              await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) =>
-                this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`),
-              );
+              await this.healObject(bucket, keyOfObjectKey(e.key), [], false).catch((err) => {
+                this.failedObjects++;
+                this.ctx.log(`heal of ${bucket} failed: ${(err as Error).message}`);
+              });
               start = e.key;
               exclusive = true;
             }
@@ -199,6 +205,7 @@ export class Healer {
     const healed = ok.filter(Boolean).length;
     if (healed > 0) {
       this.healedObjects++;
+      this.healedShards += healed;
       ctx.log(`healed ${bucket}/${key} on ${healed} drive(s)`);
     }
   }

@@ -8,6 +8,7 @@ import { BucketRecords } from './bucket-records.js';
 import type { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { HealQueue } from './heal-queue.js';
+import { UsageCounters } from './usage-counters.js';
 import { VersionState } from './version-state.js';
 
 /**
@@ -43,6 +44,8 @@ export class LayerContext {
   readonly heals = new HealQueue();
   /** Informational lines (what the layer did on its own: heals, sweeps, drives coming back). */
   readonly log: (msg: string, fields?: LogFields) => void;
+  /** Per-bucket objects and bytes, changed by every commit of a current version. */
+  readonly usage = new UsageCounters();
 
   constructor(
     readonly set: ErasureSet,

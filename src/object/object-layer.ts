@@ -66,10 +66,26 @@ export interface ObjectLayer {
   // ---- the storage underneath, for the admin API and the instance manager ----
   /** Every drive of the deployment with its state and capacity, and the totals. */
   storageInfo(): Promise<StorageInfo>;
-  /** What healing is doing: objects waiting, whether a sweep runs, what it has done. */
+  /** What healing is doing: objects waiting, whether a sweep runs, what it has done. In memory, cheap. */
   healStatus(): HealStatus;
-  /** Objects and bytes stored in a bucket (counted by a walk of its index; the scanner will keep it). */
+  /** What the scanner is doing and last found (usage, scrub, findings). In memory, cheap. */
+  scanStatus(): ScanStatus;
+  /**
+   * Objects and bytes stored in a bucket: counters kept on every write and delete and corrected by
+   * the scanner's passes (a bucket not counted yet is counted by a walk of its index first).
+   */
   bucketUsage(bucket: string): Promise<BucketUsage>;
+  /**
+   * Starts a scan of one bucket (or every bucket when `bucket` is empty), under `prefix`, ahead of
+   * the background scanner; `deep` verifies every shard's bitrot hash. What it finds is healed.
+   * Throws NoSuchBucket. A run on the same bucket and prefix still going is returned instead,
+   * unless `force`.
+   */
+  startHeal(opts: HealRunOptions): Promise<HealRun>;
+  /** A run started by `startHeal`, by its token (runs are kept for a while after they end). */
+  healRun(token: string): HealRun | undefined;
+  /** Stops the run on `bucket` and `prefix`, if one is going; returns it. */
+  stopHeal(bucket: string, prefix: string): HealRun | undefined;
 
   /** Flushes pending commits and closes drives. */
   close(): Promise<void>;
@@ -151,6 +167,82 @@ export interface HealStatus {
   healedObjects: number;
   /** When the last full sweep ended, if one has. */
   lastSweepEnded?: Date;
+  /** Drives an object's shards were rewritten on, summed over healed objects, since start. */
+  healedShards: number;
+  /** Heals that failed (and were logged) since start. */
+  failedObjects: number;
+}
+
+export interface HealRunOptions {
+  bucket: string;
+  prefix: string;
+  deep: boolean;
+  /** Start a new run even when one on the same bucket and prefix is going (that one is stopped). */
+  force?: boolean;
+}
+
+/** What scans find, by kind; an object is counted once per drive found lacking. */
+export interface ScanFindings {
+  /** An online drive lacks the object's current version (it missed a write or delete). */
+  stale: number;
+  /** A drive's shard file (or inline shard) of the current version is not there. */
+  missing: number;
+  /** A drive's shard is short or fails its bitrot hash. */
+  corrupt: number;
+  /** A version left on too few drives to be read (removed by the healer). */
+  dangling: number;
+}
+
+/** One pass of the scanner (background) or one heal run (asked for). */
+export interface ScanPass {
+  started: Date;
+  ended?: Date;
+  /** Shards read and verified (a scrub), not just records compared. */
+  deep: boolean;
+  /** Objects visited and the bytes of their current versions. */
+  objects: number;
+  bytes: number;
+  /** Bytes of shards read from drives and verified. */
+  shardBytes: number;
+  findings: ScanFindings;
+}
+
+export interface ScanStatus {
+  /** Speed name (MinIO's: fastest … slowest), objects-per-second bound (0: none), scrub interval (ms; absent: off). */
+  settings: { speed: string; objectsPerSec: number; scrubIntervalMs?: number };
+  /** The pass in progress, and the bucket it is in. */
+  current?: ScanPass & { bucket?: string };
+  /** The last full pass over every bucket, and the last deep (scrubbing) one. */
+  lastPass?: ScanPass;
+  lastDeepPass?: ScanPass;
+  /** When the next deep pass is due (it starts with the first pass from then on); absent when scrub is off. */
+  nextScrub?: Date;
+  /** Full passes ended since start. */
+  passes: number;
+  /** Totals since start, over passes and heal runs (monotonic: metrics counters). */
+  totals: { objects: number; bytes: number; shardBytes: number; findings: ScanFindings };
+}
+
+export type HealRunState = 'running' | 'finished' | 'stopped' | 'failed';
+
+/** One object a heal run found damaged, and each drive's state as found. */
+export interface HealRunItem {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Per drive, in set order: ok, missing, corrupt, stale (lacks the version), offline. */
+  drives: string[];
+}
+
+export interface HealRun extends ScanPass {
+  token: string;
+  bucket: string;
+  prefix: string;
+  state: HealRunState;
+  /** Why it failed or stopped. */
+  detail?: string;
+  /** Damaged objects found (the first 1000). */
+  items: HealRunItem[];
 }
 
 export interface BucketUsage {

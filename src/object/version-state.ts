@@ -43,6 +43,18 @@ function decodeRecords(answers: PerDrive<Buffer | undefined>): PerDrive<ObjectRe
   });
 }
 
+/**
+ * The version reads return among raw per-drive records (as a delete reads them before removing
+ * them); undefined when there is none or it cannot be told.
+ */
+export function currentOf(answers: PerDrive<Buffer | undefined>): ObjectRecord | undefined {
+  try {
+    return pickVersion(decodeRecords(answers))?.record;
+  } catch {
+    return undefined;
+  }
+}
+
 const answerValue = <T>(a: PerDrive<T | undefined>[number]): T | undefined => (a.ok ? a.value : undefined);
 
 /** The version read quorum agrees on among `answers`, and whether an online drive lacks it. */

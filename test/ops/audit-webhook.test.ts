@@ -14,6 +14,7 @@ import { type WebhookReceiver, webhookReceiver } from '../helpers/webhook-proces
 
 const TOKEN = 'Bearer audit-token-5f2a';
 
+// biome-ignore lint/suspicious/noExplicitAny: audit entries are free-form JSON read field by field in assertions
 type Entry = Record<string, any>;
 
 describe('audit webhook', () => {

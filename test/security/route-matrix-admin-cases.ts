@@ -199,6 +199,20 @@ export const ADMIN_CASES: Record<string, AdminCase> = {
     action: 'admin:ServerTrace',
     request: async () => ({ method: 'GET', path: 'trace', query: { s3: 'true' }, streaming: true }),
   },
+  // A heal run of the matrix bucket (started anew each time: forceStart).
+  'POST heal': {
+    action: 'admin:Heal',
+    request: async () => ({
+      method: 'POST',
+      path: 'heal/matrix',
+      query: { forceStart: 'true' },
+      body: { recursive: true, scanMode: 1 },
+    }),
+  },
+  'POST background-heal/status': {
+    action: 'admin:Heal',
+    request: async () => ({ method: 'POST', path: 'background-heal/status' }),
+  },
 };
 
 /** The user, group and service account the admin cases work on. */

@@ -25,6 +25,10 @@ export interface AdminServices {
 export interface AdminContext {
   services: AdminServices;
   query: URLSearchParams;
+  /** For a route with `subpaths`: the path after the route's own, URL-decoded (`bucket/prefix`). */
+  subpath: string;
+  /** The client's address, as the connection reports it. */
+  remoteAddress: string;
   principal: Principal;
   /**
    * The user the caller acts for: a user's name, a service account's parent, the root user's access
@@ -60,6 +64,8 @@ export interface AdminRoute {
    * (a user managing their own service accounts needs no admin right).
    */
   action?: string;
+  /** The route also serves the paths below its own (`heal/bucket/prefix`): MinIO's path variables. */
+  subpaths?: boolean;
   handle(ctx: AdminContext): Promise<AdminAnswer | undefined>;
 }
 

@@ -17,6 +17,7 @@ import {
   AdminError,
   accessDenied,
   errorBody,
+  invalidArgument,
   malformedJson,
   notImplemented,
   toAdminError,
@@ -80,6 +81,26 @@ async function readBody(req: IncomingMessage, auth: AuthResult): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/** The route for `METHOD sub`: exact, or a route serving subpaths (`heal/bucket/prefix`). */
+function findRoute(method: string, sub: string): { route: AdminRoute | undefined; subpath: string } {
+  const exact = routes.get(`${method} ${sub}`);
+  if (exact) return { route: exact, subpath: '' };
+  const slash = sub.indexOf('/');
+  if (slash > 0) {
+    const parent = routes.get(`${method} ${sub.slice(0, slash)}`);
+    if (parent?.subpaths) return { route: parent, subpath: sub.slice(slash + 1) };
+  }
+  return { route: undefined, subpath: '' };
+}
+
+function decodeSubpath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidArgument('the path is not valid percent-encoded UTF-8');
+  }
+}
+
 /** The user a principal acts for (MinIO's requestor parent user). */
 function selfOf(p: Principal): string {
   switch (p.kind) {
@@ -114,7 +135,7 @@ export function adminMount(services: AdminServices): Mount {
       const principal = identity.principal;
       recordPrincipal(r.facts, principal);
       const sub = path.slice(ADMIN_PREFIX.length);
-      const route = routes.get(`${method} ${sub}`);
+      const { route, subpath } = findRoute(method, sub);
       if (!route) {
         if (paths.has(sub))
           throw new AdminError(
@@ -131,6 +152,8 @@ export function adminMount(services: AdminServices): Mount {
       const ctx: AdminContext = {
         services,
         query,
+        subpath: decodeSubpath(subpath),
+        remoteAddress: req.socket.remoteAddress ?? '',
         principal,
         self: selfOf(principal),
         authorize: (action, denyOnly = false) => {

@@ -1,6 +1,7 @@
 /** Every admin route, by path below `/minio/admin/v3/` and method. */
 import type { AdminRoute } from './admin-context.js';
 import { GROUP_ROUTES } from './group-routes.js';
+import { HEAL_ROUTES } from './heal-routes.js';
 import { INFO_ROUTES } from './info-routes.js';
 import { POLICY_ROUTES } from './policy-routes.js';
 import { SERVICE_ACCOUNT_ROUTES } from './service-account-routes.js';
@@ -14,4 +15,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...SERVICE_ACCOUNT_ROUTES,
   ...INFO_ROUTES,
   ...TRACE_ROUTES,
+  ...HEAL_ROUTES,
 ];

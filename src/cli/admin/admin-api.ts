@@ -1,3 +1,4 @@
+import { uriEncode } from '../../bench/client/sigv4.js';
 import type { AdminClient } from './admin-client.js';
 import { AdminCliError } from './command.js';
 
@@ -135,6 +136,39 @@ export interface TraceOptions {
   errorsOnly?: boolean;
 }
 
+/** A heal run's start answer (madmin.HealStartSuccess). */
+export interface HealStart {
+  clientToken: string;
+  clientAddress?: string;
+  startTime?: string;
+}
+
+/** A heal run's status (madmin.HealTaskStatus, with Cairn's counts). */
+export interface HealTask {
+  summary?: string;
+  detail?: string;
+  startTime?: string;
+  endTime?: string;
+  items?: { bucket?: string; object?: string; detail?: string }[];
+  objectsScanned?: number;
+  bytesScanned?: number;
+  shardBytesVerified?: number;
+  findings?: Record<string, number>;
+}
+
+/** The background heal status (madmin.BgHealState) with Cairn's heal and scanner status. */
+export interface BackgroundHealState {
+  ScannedItemsCount?: number;
+  sets?: { disks?: { endpoint?: string; state?: string }[] }[];
+  heal?: Record<string, unknown>;
+  scanner?: Record<string, unknown>;
+}
+
+/** `bucket/prefix` as a path below `heal/`, each segment percent-encoded. */
+function healPath(bucket: string, prefix: string): string {
+  return `heal/${uriEncode([bucket, ...(prefix === '' ? [] : [prefix])].join('/'), true)}`;
+}
+
 export class AdminApi {
   constructor(private readonly client: AdminClient) {}
 
@@ -262,6 +296,29 @@ export class AdminApi {
 
   async deleteServiceAccount(accessKey: string): Promise<void> {
     await this.client.call('DELETE', 'delete-service-account', { query: { accessKey } });
+  }
+
+  async backgroundHealStatus(): Promise<BackgroundHealState> {
+    return objectOf(await this.client.call('POST', 'background-heal/status'), 'background-heal/status');
+  }
+
+  /** Starts a heal run of `bucket` (every bucket when empty) under `prefix`; deep verifies bitrot. */
+  async healStart(bucket: string, prefix: string, deep: boolean): Promise<HealStart> {
+    const out = objectOf(
+      await this.client.call('POST', healPath(bucket, prefix), {
+        body: { recursive: true, scanMode: deep ? 2 : 1 },
+      }),
+      'heal',
+    );
+    if (typeof out.clientToken !== 'string') throw unexpected('heal');
+    return out as unknown as HealStart;
+  }
+
+  async healTask(bucket: string, prefix: string, clientToken: string): Promise<HealTask> {
+    return objectOf(
+      await this.client.call('POST', healPath(bucket, prefix), { query: { clientToken } }),
+      'heal',
+    ) as HealTask;
   }
 
   async serverInfo(): Promise<ServerInfo> {

@@ -4,9 +4,11 @@ import { aliasCommands } from './alias-commands.js';
 import { configDir, findAlias, loadConfig } from './alias-config.js';
 import { AdminCliError, type Command, type CommandResult, UsageError } from './command.js';
 import { groupCommands } from './group-commands.js';
+import { healCommands } from './heal-commands.js';
 import { infoCommand } from './info-command.js';
 import { helpText, resolveCommand } from './parse.js';
 import { policyCommands } from './policy-commands.js';
+import { prometheusGenerateCommand } from './prometheus-commands.js';
 import { svcacctCommands } from './svcacct-commands.js';
 import { traceCommand } from './trace-command.js';
 import { userCommands } from './user-commands.js';
@@ -20,6 +22,8 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   ...policyCommands,
   infoCommand,
   traceCommand,
+  ...healCommands,
+  prometheusGenerateCommand,
 ];
 
 export interface AdminIo {
