@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type AdminCall, adminAs, allow, codeOf, expectStatus } from '../helpers/iam-admin.js';
 import { useServer } from '../s3/fixture.js';
-import { type AdminCall, adminAs, allow, codeOf, expectStatus } from './admin-client.js';
 
 describe('admin API (root)', () => {
   const server = useServer({ drives: 4 });

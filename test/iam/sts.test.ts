@@ -11,11 +11,10 @@ import {
 import { AssumeRoleCommand, type Credentials, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { type RawResponse, rawRequest } from '../helpers/raw-http.js';
+import { addUser, adminCall, allow, grantPolicy, type Keys } from '../helpers/iam-admin.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
 import { signRequest } from '../helpers/sigv4-signer.js';
-
-type Keys = { accessKey: string; secretKey: string };
 
 function stsClient(cairn: CairnProcess, keys: Keys, sessionToken?: string): STSClient {
   return new STSClient({
@@ -77,34 +76,16 @@ async function stsError(
   throw new Error('expected the STS call to fail');
 }
 
-/** A call to the admin API, signed with the root credentials. */
-async function admin(
+/** A user whose one policy (named after it) is `policy`. */
+async function addUserWith(
   cairn: CairnProcess,
-  method: string,
-  path: string,
-  query: Record<string, string>,
-  body?: unknown,
-): Promise<RawResponse> {
-  const res = await rawRequest(cairn, {
-    method,
-    path: `/minio/admin/v3/${path}`,
-    query,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  assert.ok(res.status < 300, `${path}: ${res.status} ${res.body}`);
-  return res;
+  name: string,
+  secretKey: string,
+  policy: object,
+): Promise<void> {
+  await addUser(cairn, name, secretKey);
+  await grantPolicy(cairn, name, `${name}-policy`, policy);
 }
-
-async function addUser(cairn: CairnProcess, name: string, secretKey: string, policy: object): Promise<void> {
-  await admin(cairn, 'PUT', 'add-user', { accessKey: name }, { secretKey, status: 'enabled' });
-  await admin(cairn, 'PUT', 'add-canned-policy', { name: `${name}-policy` }, policy);
-  await admin(cairn, 'POST', 'idp/builtin/policy/attach', {}, { policies: [`${name}-policy`], user: name });
-}
-
-const allow = (Action: string[], Resource: string[]) => ({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action, Resource }],
-});
 
 async function s3Error(promise: Promise<unknown>) {
   try {
@@ -370,7 +351,7 @@ describe('STS AssumeRole by IAM users', () => {
     } finally {
       s3.destroy();
     }
-    await addUser(
+    await addUserWith(
       cairn,
       alice.accessKey,
       alice.secretKey,
@@ -479,14 +460,14 @@ describe('STS AssumeRole by IAM users', () => {
     const s3 = s3With(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
-      await admin(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'disabled' });
+      await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'disabled' });
       const err = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([err.code, err.status], ['InvalidAccessKeyId', 403]);
       const sts = await stsError(
         stsClient(cairn, alice).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
       );
       assert.deepEqual([sts.code, sts.status], ['AccessDenied', 403]);
-      await admin(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'enabled' });
+      await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'enabled' });
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
     } finally {
       s3.destroy();
@@ -494,15 +475,20 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('a deleted parent’s sessions stay dead when a user of the same name is made again', async () => {
-    await addUser(cairn, 'bob', 'bob-secret-1234', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
+    await addUserWith(cairn, 'bob', 'bob-secret-1234', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
     const creds = await assumeRole(cairn, { accessKey: 'bob', secretKey: 'bob-secret-1234' });
     const s3 = s3With(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
-      await admin(cairn, 'DELETE', 'remove-user', { accessKey: 'bob' });
+      await adminCall(cairn, 'DELETE', 'remove-user', { accessKey: 'bob' });
       const gone = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([gone.code, gone.status], ['InvalidAccessKeyId', 403]);
-      await addUser(cairn, 'bob', 'another-bob-secret', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
+      await addUserWith(
+        cairn,
+        'bob',
+        'another-bob-secret',
+        allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']),
+      );
       const still = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([still.code, still.status], ['InvalidAccessKeyId', 403]);
     } finally {
@@ -511,8 +497,8 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('service accounts cannot assume a role', async () => {
-    const res = await admin(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'alice' });
-    const { credentials } = JSON.parse(res.body) as { credentials: Keys };
+    const res = await adminCall(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'alice' });
+    const { credentials } = res.json as { credentials: Keys };
     const err = await stsError(
       stsClient(cairn, credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
     );

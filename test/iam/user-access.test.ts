@@ -17,9 +17,17 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  type AdminCall,
+  adminAs,
+  allow,
+  clientAs,
+  codeOf,
+  expectStatus,
+  type Keys,
+} from '../helpers/iam-admin.js';
 import { bodyBytes, s3ErrorOf } from '../helpers/s3-client.js';
 import { useServer } from '../s3/fixture.js';
-import { type AdminCall, adminAs, allow, clientAs, codeOf, expectStatus, type Keys } from './admin-client.js';
 
 const ALICE: Keys = { accessKey: 'alice', secretKey: 'alice-secret-123' };
 const BOB: Keys = { accessKey: 'bobby', secretKey: 'bobby-secret-123' };

@@ -6,10 +6,16 @@
 // read from the server's own route lists, so a route added without a case here fails this test.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import {
+  AssumeRoleCommand,
+  STSClient,
+  STSServiceException,
+  type Credentials as StsCredentials,
+} from '@aws-sdk/client-sts';
 import { ADMIN_ROUTES } from '../../src/api/admin/admin-routes.js';
 import { ROUTES } from '../../src/api/s3/router.js';
 import type { CairnProcess } from '../helpers/cairn-process.js';
-import { ADMIN_PATH, addUser, adminCall, grantPolicy } from '../helpers/iam-fixtures.js';
+import { ADMIN_PATH, addUser, adminCall, grantPolicy, type Keys } from '../helpers/iam-admin.js';
 import { parseS3Error, type RawRequest, type RawResponse, rawRequest } from '../helpers/raw-http.js';
 import { useServer } from '../s3/fixture.js';
 import {
@@ -18,7 +24,7 @@ import {
   type AdminRequest,
   makeAdminFixtures,
 } from './route-matrix-admin-cases.js';
-import { makeS3Fixtures, S3_CASES } from './route-matrix-s3-cases.js';
+import { makeS3Fixtures, S3_CASES, type S3Case } from './route-matrix-s3-cases.js';
 
 type Credentials = Pick<CairnProcess, 'port' | 'accessKey' | 'secretKey' | 'region' | 'endpoint'>;
 type Caller = { name: string; credentials: Credentials | undefined };
@@ -27,6 +33,25 @@ const EXACT_POLICY = 'matrix-exact';
 
 function exactPolicy(actions: string[]): unknown {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: ['*'] }] };
+}
+
+/** AssumeRole through the AWS SDK's STS client, signed with `keys`. */
+async function assumeRoleAs(cairn: Credentials, keys: Keys): Promise<StsCredentials> {
+  const sts = new STSClient({
+    endpoint: cairn.endpoint,
+    region: cairn.region,
+    credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
+    maxAttempts: 1,
+  });
+  try {
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::0:role/x', RoleSessionName: 'm' }),
+    );
+    if (out.Credentials === undefined) throw new Error('AssumeRole answered no credentials');
+    return out.Credentials;
+  } finally {
+    sts.destroy();
+  }
 }
 
 function shown(res: RawResponse): string {
@@ -43,6 +68,15 @@ describe('security route matrix', () => {
     caller.credentials === undefined
       ? rawRequest(server.cairn, { ...req, sign: false })
       : rawRequest(caller.credentials, req);
+  /** An S3 case's request as `caller` makes it: signed in its header, or by its form's fields. */
+  const sendCase = async (spec: S3Case, caller: Caller): Promise<{ req: RawRequest; res: RawResponse }> => {
+    if (!spec.formAuth) {
+      const req = await spec.request(fixtures);
+      return { req, res: await send(caller, req) };
+    }
+    const req = await spec.request(fixtures, caller.credentials);
+    return { req, res: await rawRequest(server.cairn, { ...req, sign: false }) };
+  };
   const adminRequest = (req: AdminRequest): RawRequest => ({
     method: req.method,
     path: `${ADMIN_PATH}/${req.path}`,
@@ -58,10 +92,7 @@ describe('security route matrix', () => {
     fixtures = {
       unique: (prefix) => `${prefix}-${++counter}`,
       root: (req) => rawRequest(cairn, req),
-      admin: async (req) => {
-        const res = await adminCall(cairn, req.method, req.path, req.query ?? {}, req.body);
-        return res.body === '' ? undefined : (JSON.parse(res.body) as unknown);
-      },
+      admin: async (req) => (await adminCall(cairn, req.method, req.path, req.query ?? {}, req.body)).json,
     };
     callers.anonymous = { name: 'anonymous', credentials: undefined };
     callers.nobody = {
@@ -91,8 +122,7 @@ describe('security route matrix', () => {
       assert.ok(spec, `no matrix case for ${route.name}`);
       await allowExactly(spec.actions);
       for (const caller of [callers.anonymous, callers.nobody]) {
-        const req = await spec.request(fixtures);
-        const res = await send(caller, req);
+        const { req, res } = await sendCase(spec, caller);
         const what = `${route.name} as ${caller.name}: ${shown(res)}`;
         if (spec.perKey) {
           assert.equal(res.status, 200, what);
@@ -107,7 +137,7 @@ describe('security route matrix', () => {
         }
       }
       for (const caller of [callers.exact, callers.root]) {
-        const res = await send(caller, await spec.request(fixtures));
+        const { res } = await sendCase(spec, caller);
         const what = `${route.name} as ${caller.name}: ${shown(res)}`;
         assert.ok(res.status >= 200 && res.status < 300, what);
         if (spec.perKey) {
@@ -138,6 +168,34 @@ describe('security route matrix', () => {
       }
     });
   }
+
+  test('STS AssumeRole: refused to anonymous and to a service account; allowed to a user without rights and to root (as MinIO)', async () => {
+    const { cairn } = server;
+    const form = 'Action=AssumeRole&Version=2011-06-15&DurationSeconds=900';
+    const anonymous = await rawRequest(cairn, {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+      sign: false,
+    });
+    assert.equal(anonymous.status, 403, shown(anonymous));
+    assert.match(anonymous.body, /<ErrorResponse[^>]*>.*<Code>AccessDenied<\/Code>/s, shown(anonymous));
+    const made = await adminCall(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'matrix-nobody' });
+    const { credentials: serviceAccount } = made.json as { credentials: Keys };
+    const refused = await assumeRoleAs(cairn, serviceAccount).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(refused instanceof STSServiceException, `service account: ${String(refused)}`);
+    assert.deepEqual([refused.name, refused.$metadata.httpStatusCode], ['AccessDenied', 403]);
+    for (const caller of [callers.nobody, callers.root]) {
+      const keys = caller.credentials as Keys;
+      const issued = await assumeRoleAs(cairn, keys);
+      assert.ok(issued.AccessKeyId && issued.SessionToken, `${caller.name} got temporary credentials`);
+      assert.notEqual(issued.AccessKeyId, keys.accessKey);
+    }
+  });
 
   test('the exact-rights user is refused what its one action does not cover', async () => {
     await allowExactly(['s3:GetObject']);
