@@ -1,9 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import type { ByteRange, ObjectInfo } from '../../../object/object-layer.js';
 import { evaluateConditions } from '../conditions.js';
-import { readExisting } from '../missing-object.js';
 import { header, requestedVersion, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
+import { readExisting } from '../missing-object.js';
 import {
   applyResponseOverrides,
   checksumModeEnabled,
