@@ -139,6 +139,44 @@ describe('bucket policy operations', () => {
     assert.equal(get.Policy, kept);
   });
 
+  test("MalformedPolicy messages are S3's words: not an object, broken JSON, no or empty Statement, bad version, resource, action, principal", async () => {
+    const statement = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: `arn:aws:s3:::${BUCKET}/*`,
+            ...extra,
+          },
+        ],
+      });
+    const notAnObject = "Policies must be valid JSON and the first byte must be '{'";
+    const cases: Array<[string, string]> = [
+      ['this is not json', notAnObject],
+      ['', notAnObject],
+      ['[]', notAnObject],
+      ['"a string"', notAnObject],
+      ['{"Version":', 'This policy contains invalid Json'],
+      ['{"Version":"2012-10-17"}', 'Missing required field Statement'],
+      ['{"Version":"2012-10-17","Statement":[]}', 'Could not parse the policy: Statement is empty!'],
+      ['{"Version":"2020-01-01","Statement":[]}', 'The policy must contain a valid version string'],
+      [statement({ Resource: 'arn:aws:s3:::other-bucket/*' }), 'Policy has invalid resource'],
+      [statement({ Action: 's3:FlyAway' }), 'Policy has invalid action'],
+      [statement({ Principal: { AWS: 'arn:aws:iam::*:user/x*' } }), 'Invalid principal in policy'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await rawRequest(server.cairn, policyRequest('PUT', body));
+      assertS3Error(res, 400, 'MalformedPolicy', body);
+      assert.equal(parseS3Error(res.body)?.message.replaceAll('&apos;', "'"), message, body);
+    }
+    // White space before the object is JSON, not a reason to refuse it.
+    const padded = await rawRequest(server.cairn, policyRequest('PUT', `\n  ${statement({})}`));
+    assert.equal(padded.status, 204, padded.body);
+  });
+
   test('a policy over 20 KiB is MalformedPolicy; one just under is accepted', async () => {
     const sized = (bytes: number) => {
       const base = JSON.stringify({ ...publicReadPolicy(BUCKET), Id: '' });
