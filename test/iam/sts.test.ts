@@ -6,63 +6,15 @@ import {
   GetObjectCommand,
   ListBucketsCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, type Credentials, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { addUser, adminCall, allow, grantPolicy, type Keys } from '../helpers/iam-admin.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
 import { signRequest } from '../helpers/sigv4-signer.js';
-
-function stsClient(cairn: CairnProcess, keys: Keys, sessionToken?: string): STSClient {
-  return new STSClient({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    credentials: {
-      accessKeyId: keys.accessKey,
-      secretAccessKey: keys.secretKey,
-      ...(sessionToken !== undefined ? { sessionToken } : {}),
-    },
-    maxAttempts: 1,
-  });
-}
-
-/** An S3 client using temporary credentials (with or without their session token). */
-function s3With(cairn: CairnProcess, creds: Credentials, opts: { token?: string | null } = {}): S3Client {
-  const token = opts.token === undefined ? creds.SessionToken : opts.token;
-  return new S3Client({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: {
-      accessKeyId: creds.AccessKeyId ?? '',
-      secretAccessKey: creds.SecretAccessKey ?? '',
-      ...(token !== null && token !== undefined ? { sessionToken: token } : {}),
-    },
-  });
-}
-
-async function assumeRole(
-  cairn: CairnProcess,
-  keys: Keys,
-  input: { DurationSeconds?: number; Policy?: string } = {},
-): Promise<Credentials> {
-  const sts = stsClient(cairn, keys);
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({ RoleArn: 'arn:xxx:xxx:xxx:xxxx', RoleSessionName: 'test', ...input }),
-    );
-    assert.ok(out.Credentials, 'AssumeRole answered credentials');
-    return out.Credentials;
-  } finally {
-    sts.destroy();
-  }
-}
+import { assumeRoleAs, s3ClientWith, stsClientFor } from '../helpers/sts-client.js';
 
 async function stsError(
   promise: Promise<unknown>,
@@ -110,7 +62,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
 
   it('answers the AWS SDK STS client with credentials that expire in an hour by default', async () => {
     const before = Date.now();
-    const creds = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
     assert.match(creds.AccessKeyId ?? '', /^[A-Z2-7]{20}$/);
     assert.equal(creds.SecretAccessKey?.length, 40);
     assert.ok((creds.SessionToken?.length ?? 0) > 40);
@@ -120,10 +72,10 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('root temporary credentials work in the S3 client, including presigned URLs', async () => {
-    const creds = await assumeRole(cairn, root, { DurationSeconds: 900 });
+    const creds = await assumeRoleAs(cairn, root, { DurationSeconds: 900 });
     const expires = creds.Expiration?.getTime() ?? 0;
     assert.ok(Math.abs(expires - (Date.now() + 900_000)) < 5000, String(creds.Expiration));
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'sts-root' }));
       await s3.send(new PutObjectCommand({ Bucket: 'sts-root', Key: 'hello.txt', Body: 'hi there' }));
@@ -142,7 +94,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('DurationSeconds outside 900 s – 12 h is a ValidationError', async () => {
-    const sts = stsClient(cairn, root);
+    const sts = stsClientFor(cairn, root);
     try {
       for (const DurationSeconds of [899, 43_201]) {
         const err = await stsError(
@@ -164,8 +116,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials without their session token are InvalidAccessKeyId', async () => {
-    const creds = await assumeRole(cairn, root);
-    const s3 = s3With(cairn, creds, { token: null });
+    const creds = await assumeRoleAs(cairn, root);
+    const s3 = s3ClientWith(cairn, creds, { token: null });
     try {
       const err = await s3Error(s3.send(new ListBucketsCommand({})));
       assert.equal(err.code, 'InvalidAccessKeyId');
@@ -176,12 +128,12 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('an altered session token, or another session’s token, is InvalidToken', async () => {
-    const creds = await assumeRole(cairn, root);
-    const other = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
+    const other = await assumeRoleAs(cairn, root);
     const token = creds.SessionToken ?? '';
     const flipped = `${token.slice(0, 30)}${token[30] === 'A' ? 'B' : 'A'}${token.slice(31)}`;
     for (const bad of [flipped, token.slice(0, -8), other.SessionToken ?? '', 'garbage']) {
-      const s3 = s3With(cairn, creds, { token: bad });
+      const s3 = s3ClientWith(cairn, creds, { token: bad });
       try {
         const err = await s3Error(s3.send(new ListBucketsCommand({})));
         assert.equal(err.code, 'InvalidToken', bad.slice(0, 20));
@@ -194,8 +146,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('a session token sent with long-term credentials is InvalidToken', async () => {
-    const creds = await assumeRole(cairn, root);
-    const s3 = s3With(cairn, {
+    const creds = await assumeRoleAs(cairn, root);
+    const s3 = s3ClientWith(cairn, {
       AccessKeyId: root.accessKey,
       SecretAccessKey: root.secretKey,
       SessionToken: creds.SessionToken,
@@ -209,8 +161,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials cannot assume a role again', async () => {
-    const creds = await assumeRole(cairn, root);
-    const sts = stsClient(
+    const creds = await assumeRoleAs(cairn, root);
+    const sts = stsClientFor(
       cairn,
       { accessKey: creds.AccessKeyId ?? '', secretKey: creds.SecretAccessKey ?? '' },
       creds.SessionToken,
@@ -225,7 +177,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
 
   it('a wrong secret is AccessDenied in the STS error form', async () => {
     const err = await stsError(
-      stsClient(cairn, { accessKey: root.accessKey, secretKey: 'wrong-secret-key' }).send(
+      stsClientFor(cairn, { accessKey: root.accessKey, secretKey: 'wrong-secret-key' }).send(
         new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' }),
       ),
     );
@@ -311,10 +263,10 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials keep working after a restart', async () => {
-    const creds = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
     await cairn.stop({ keepDrives: true });
     await cairn.restart();
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const out = await s3.send(new ListBucketsCommand({}));
       assert.ok(out.Buckets?.some((b) => b.Name === 'sts-root'));
@@ -332,7 +284,7 @@ describe('STS AssumeRole by IAM users', () => {
   before(async () => {
     cairn = await startCairn({ drives: 1 });
     root = { accessKey: cairn.accessKey, secretKey: cairn.secretKey };
-    const s3 = s3With(
+    const s3 = s3ClientWith(
       cairn,
       {
         AccessKeyId: root.accessKey,
@@ -368,8 +320,8 @@ describe('STS AssumeRole by IAM users', () => {
   }
 
   it('a user’s temporary credentials have exactly the user’s rights', async () => {
-    const creds = await assumeRole(cairn, alice);
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'secret/b.txt' }));
       assert.equal(await got.Body?.transformToString(), 'secret b');
@@ -384,8 +336,8 @@ describe('STS AssumeRole by IAM users', () => {
   it('a session policy narrows the session to parent ∩ session policy', async () => {
     // The session policy grants more than alice has (private/*, PutObject) and less (public/ only).
     const policy = allow(['s3:GetObject'], ['arn:aws:s3:::photos/public/*', 'arn:aws:s3:::private/*']);
-    const creds = await assumeRole(cairn, alice, { Policy: JSON.stringify(policy, null, 2) });
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice, { Policy: JSON.stringify(policy, null, 2) });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       assert.equal(await got.Body?.transformToString(), 'public a');
@@ -405,8 +357,8 @@ describe('STS AssumeRole by IAM users', () => {
         { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::photos/secret/*'] },
       ],
     };
-    const creds = await assumeRole(cairn, alice, { Policy: JSON.stringify(policy) });
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice, { Policy: JSON.stringify(policy) });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       await expectDenied(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'secret/b.txt' })));
@@ -416,7 +368,7 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('a malformed session policy is MalformedPolicyDocument; one over 2048 packed characters PackedPolicyTooLarge', async () => {
-    const sts = stsClient(cairn, alice);
+    const sts = stsClientFor(cairn, alice);
     const send = (Policy: string) =>
       stsError(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's', Policy })));
     try {
@@ -456,15 +408,15 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('disabling the parent stops its temporary credentials at once; enabling restores them', async () => {
-    const creds = await assumeRole(cairn, alice);
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'disabled' });
       const err = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([err.code, err.status], ['InvalidAccessKeyId', 403]);
       const sts = await stsError(
-        stsClient(cairn, alice).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
+        stsClientFor(cairn, alice).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
       );
       assert.deepEqual([sts.code, sts.status], ['AccessDenied', 403]);
       await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'enabled' });
@@ -476,8 +428,8 @@ describe('STS AssumeRole by IAM users', () => {
 
   it('a deleted parent’s sessions stay dead when a user of the same name is made again', async () => {
     await addUserWith(cairn, 'bob', 'bob-secret-1234', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
-    const creds = await assumeRole(cairn, { accessKey: 'bob', secretKey: 'bob-secret-1234' });
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, { accessKey: 'bob', secretKey: 'bob-secret-1234' });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       await adminCall(cairn, 'DELETE', 'remove-user', { accessKey: 'bob' });
@@ -500,18 +452,20 @@ describe('STS AssumeRole by IAM users', () => {
     const res = await adminCall(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'alice' });
     const { credentials } = res.json as { credentials: Keys };
     const err = await stsError(
-      stsClient(cairn, credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
+      stsClientFor(cairn, credentials).send(
+        new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' }),
+      ),
     );
     assert.deepEqual([err.code, err.status], ['AccessDenied', 403]);
   });
 
   it('a user’s session, with its session policy, survives a restart', async () => {
-    const creds = await assumeRole(cairn, alice, {
+    const creds = await assumeRoleAs(cairn, alice, {
       Policy: JSON.stringify(allow(['s3:GetObject'], ['arn:aws:s3:::photos/public/*'])),
     });
     await cairn.stop({ keepDrives: true });
     await cairn.restart();
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       assert.equal(await got.Body?.transformToString(), 'public a');

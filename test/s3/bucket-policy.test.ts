@@ -33,6 +33,22 @@ function policyRequest(method: string, body?: string, headers: Record<string, st
   };
 }
 
+/** A one-statement public-read policy for the bucket, with `extra` changing the statement. */
+function statement(extra: Record<string, unknown>): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+        ...extra,
+      },
+    ],
+  });
+}
+
 describe('bucket policy operations', () => {
   const server = useServer({ drives: 4, bucket: BUCKET });
 
@@ -102,19 +118,6 @@ describe('bucket policy operations', () => {
   test('a document that is not a valid policy for this bucket is 400 MalformedPolicy naming why, and the stored policy stays', async () => {
     const kept = JSON.stringify(publicReadPolicy(BUCKET));
     await server.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: kept }));
-    const statement = (extra: Record<string, unknown>) =>
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: `arn:aws:s3:::${BUCKET}/*`,
-            ...extra,
-          },
-        ],
-      });
     const cases: Array<[string, string]> = [
       ['not JSON', 'this is not json'],
       ['empty', ''],
@@ -140,19 +143,6 @@ describe('bucket policy operations', () => {
   });
 
   test("MalformedPolicy messages are S3's words: not an object, broken JSON, no or empty Statement, bad version, resource, action, principal", async () => {
-    const statement = (extra: Record<string, unknown>) =>
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: `arn:aws:s3:::${BUCKET}/*`,
-            ...extra,
-          },
-        ],
-      });
     const notAnObject = "Policies must be valid JSON and the first byte must be '{'";
     const cases: Array<[string, string]> = [
       ['this is not json', notAnObject],

@@ -3,13 +3,14 @@
 // session (its parent user's rights, narrowed by any session policy).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, type Credentials, STSClient } from '@aws-sdk/client-sts';
+import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Credentials } from '@aws-sdk/client-sts';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { addUser, allow, grantPolicy, type Keys } from '../helpers/iam-admin.js';
 import { errorOf, postForm } from '../helpers/post-forms.js';
 import { bodyBytes, sdkClientFor } from '../helpers/s3-client.js';
+import { assumeRoleAs, s3ClientWith } from '../helpers/sts-client.js';
 
 const BUCKET = 'sts-forms';
 const alice: Keys = { accessKey: 'alice-forms', secretKey: 'alice-forms-secret' };
@@ -17,40 +18,12 @@ const alice: Keys = { accessKey: 'alice-forms', secretKey: 'alice-forms-secret' 
 let cairn: CairnProcess;
 let root: S3Client;
 
-async function assumeRole(keys: Keys, policy?: unknown): Promise<Credentials> {
-  const sts = new STSClient({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
-    maxAttempts: 1,
-  });
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: 'arn:aws:iam::0:role/uploader',
-        RoleSessionName: 'browser',
-        ...(policy === undefined ? {} : { Policy: JSON.stringify(policy) }),
-      }),
-    );
-    assert.ok(out.Credentials, 'AssumeRole answered credentials');
-    return out.Credentials;
-  } finally {
-    sts.destroy();
-  }
-}
+const assumeRole = (keys: Keys, policy?: unknown): Promise<Credentials> =>
+  assumeRoleAs(cairn, keys, policy === undefined ? {} : { Policy: JSON.stringify(policy) });
 
 /** A presigned POST for `key`, made by the SDK with the temporary credentials. */
 async function presignAs(creds: Credentials, key: string) {
-  const client = new S3Client({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: creds.AccessKeyId ?? '',
-      secretAccessKey: creds.SecretAccessKey ?? '',
-      sessionToken: creds.SessionToken ?? '',
-    },
-  });
+  const client = s3ClientWith(cairn, creds);
   try {
     return await createPresignedPost(client, { Bucket: BUCKET, Key: key });
   } finally {

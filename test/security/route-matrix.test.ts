@@ -6,17 +6,13 @@
 // read from the server's own route lists, so a route added without a case here fails this test.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import {
-  AssumeRoleCommand,
-  STSClient,
-  STSServiceException,
-  type Credentials as StsCredentials,
-} from '@aws-sdk/client-sts';
+import { STSServiceException } from '@aws-sdk/client-sts';
 import { ADMIN_ROUTES } from '../../src/api/admin/admin-routes.js';
 import { ROUTES } from '../../src/api/s3/router.js';
 import type { CairnProcess } from '../helpers/cairn-process.js';
 import { ADMIN_PATH, addUser, adminCall, grantPolicy, type Keys } from '../helpers/iam-admin.js';
 import { parseS3Error, type RawRequest, type RawResponse, rawRequest } from '../helpers/raw-http.js';
+import { assumeRoleAs } from '../helpers/sts-client.js';
 import { useServer } from '../s3/fixture.js';
 import {
   ADMIN_CASES,
@@ -33,25 +29,6 @@ const EXACT_POLICY = 'matrix-exact';
 
 function exactPolicy(actions: string[]): unknown {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: ['*'] }] };
-}
-
-/** AssumeRole through the AWS SDK's STS client, signed with `keys`. */
-async function assumeRoleAs(cairn: Credentials, keys: Keys): Promise<StsCredentials> {
-  const sts = new STSClient({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    credentials: { accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey },
-    maxAttempts: 1,
-  });
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::0:role/x', RoleSessionName: 'm' }),
-    );
-    if (out.Credentials === undefined) throw new Error('AssumeRole answered no credentials');
-    return out.Credentials;
-  } finally {
-    sts.destroy();
-  }
 }
 
 function shown(res: RawResponse): string {
