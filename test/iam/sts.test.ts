@@ -10,7 +10,7 @@ import {
 import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { addUser, adminCall, allow, grantPolicy, type Keys } from '../helpers/iam-admin.js';
+import { addUser, adminCall, allow, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
 import { signRequest } from '../helpers/sigv4-signer.js';

@@ -13,7 +13,7 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { addUser, publicReadPolicy } from '../helpers/iam-admin.js';
+import { addUser, publicReadPolicy } from '../helpers/iam-fixtures.js';
 import { assertS3Error, type RawRequest, rawRequest } from '../helpers/raw-http.js';
 import { bodyBytes, sdkClientFor } from '../helpers/s3-client.js';
 import { requireTool, runTool } from '../helpers/tools.js';

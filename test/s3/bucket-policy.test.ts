@@ -16,7 +16,7 @@ import {
   PutBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { removeDir, tempDir } from '../helpers/files.js';
-import { publicReadPolicy } from '../helpers/iam-admin.js';
+import { publicReadPolicy } from '../helpers/iam-fixtures.js';
 import { assertS3Error, parseS3Error, rawRequest } from '../helpers/raw-http.js';
 import { requireTool, runTool } from '../helpers/tools.js';
 import { sdkError, useServer } from './fixture.js';

@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { addUser, allow, clientAs, grantPolicy, type Keys } from '../helpers/iam-admin.js';
+import { addUser, allow, clientAs, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
 import { bodyBytes } from '../helpers/s3-client.js';
 import { sdkError, useServer } from './fixture.js';
 

@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/c
 import type { Credentials } from '@aws-sdk/client-sts';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { addUser, allow, grantPolicy, type Keys } from '../helpers/iam-admin.js';
+import { addUser, allow, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
 import { errorOf, postForm } from '../helpers/post-forms.js';
 import { bodyBytes, sdkClientFor } from '../helpers/s3-client.js';
 import { assumeRoleAs, s3ClientWith } from '../helpers/sts-client.js';

@@ -10,7 +10,7 @@ import { STSServiceException } from '@aws-sdk/client-sts';
 import { ADMIN_ROUTES } from '../../src/api/admin/admin-routes.js';
 import { ROUTES } from '../../src/api/s3/router.js';
 import type { CairnProcess } from '../helpers/cairn-process.js';
-import { ADMIN_PATH, addUser, adminCall, grantPolicy, type Keys } from '../helpers/iam-admin.js';
+import { ADMIN_PATH, addUser, adminCall, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
 import { parseS3Error, type RawRequest, type RawResponse, rawRequest } from '../helpers/raw-http.js';
 import { assumeRoleAs } from '../helpers/sts-client.js';
 import { useServer } from '../s3/fixture.js';

@@ -6,7 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CairnProcess } from './cairn-process.js';
-import { rawRequest } from './raw-http.js';
+import { type RawResponse, rawRequest } from './raw-http.js';
 import { sdkClientFor } from './s3-client.js';
 
 /** A running server as the helpers sign for it (the root user's keys by default). */
@@ -19,7 +19,9 @@ export interface Keys {
 
 export interface AdminResponse {
   status: number;
-  text: string;
+  headers: RawResponse['headers'];
+  /** The body as text. */
+  body: string;
   /** The body parsed as JSON, when it is JSON. */
   json: unknown;
 }
@@ -50,7 +52,7 @@ export function adminAs(cairn: Server, keys?: Keys | null): AdminCall {
     } catch {
       json = undefined;
     }
-    return { status: res.status, text: res.body, json };
+    return { status: res.status, headers: res.headers, body: res.body, json };
   };
 }
 
@@ -64,7 +66,7 @@ export async function adminCall(
 ): Promise<AdminResponse> {
   const res = await adminAs(cairn)(method, path, query, body);
   if (res.status < 200 || res.status > 299) {
-    throw new Error(`admin ${method} ${path} answered ${res.status}: ${res.text}`);
+    throw new Error(`admin ${method} ${path} answered ${res.status}: ${res.body}`);
   }
   return res;
 }
@@ -72,7 +74,7 @@ export async function adminCall(
 /** Fails unless the call answered `status`; returns the response. */
 export async function expectStatus(call: Promise<AdminResponse>, status: number): Promise<AdminResponse> {
   const res = await call;
-  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${res.text}`);
+  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${res.body}`);
   return res;
 }
 
