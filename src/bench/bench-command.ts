@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, hostname, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAuthz } from './authz.js';
 import { checkTarget } from './check.js';
 import { runCores } from './cores.js';
 import { evaluateGoals } from './goals.js';
@@ -18,6 +19,8 @@ import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET
 import { KeyPool, runWorkloads } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The target the authorization-cost step runs on (a server with IAM, started by the bench). */
+const AUTHZ_TARGET = 'cairn-1';
 
 /**
  * `npm run bench` and `cairn bench ENDPOINT`: runs the selected steps against each target in turn,
@@ -68,13 +71,17 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
   const wants = (step: string) => o.steps.includes(step as BenchOptions['steps'][number]);
   // The heavy steps run on the targets named both in --targets and in their own list.
   const hasWork = (name: string) =>
-    wants('check') || wants('workloads') || (wants('large') && o.largeTargets.includes(name));
+    wants('check') ||
+    wants('workloads') ||
+    (wants('authz') && name === AUTHZ_TARGET) ||
+    (wants('large') && o.largeTargets.includes(name));
 
   for (const name of o.targets.filter(hasWork)) {
     await withTarget(o, name, o.shm, progress, report, async (s) => {
       if (wants('check')) report.checks.push(await checkTarget(s, s.target.spec.kind !== 'baseline'));
       const pool = new KeyPool();
       if (wants('workloads')) report.workloads.push(...(await runWorkloads(s, o, pool)));
+      if (wants('authz') && name === AUTHZ_TARGET) report.authz.push(...(await runAuthz(s, o, pool)));
       if (wants('large') && o.largeTargets.includes(name)) {
         report.large.push(await runLargeBucket(s, o));
       }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 export const ALL_TARGETS = ['cairn-1', 'cairn-4', 's3rver', 'baseline-mem', 'baseline-fsync'] as const;
 export const ALL_OPS = ['put', 'get', 'head', 'list', 'delete', 'mixed'] as const;
-export const ALL_STEPS = ['check', 'workloads', 'large', 'memory', 'cores', 'micro', 'ship'] as const;
+export const ALL_STEPS = ['check', 'workloads', 'authz', 'large', 'memory', 'cores', 'micro', 'ship'] as const;
 export type OpName = (typeof ALL_OPS)[number];
 export type StepName = (typeof ALL_STEPS)[number];
 
@@ -56,6 +56,8 @@ export const USAGE = `Usage: npm run bench -- [flags]      (spawns the targets i
   --ops LIST              ${ALL_OPS.join(',')} (default: all; put of 256MiB is multipart)
   --sizes LIST            e.g. 4KiB,1MiB (default: 4KiB,64KiB,1MiB,16MiB,256MiB)
   --steps LIST            ${ALL_STEPS.join(',')} (default: all; --quick drops memory)
+                          authz: 4KiB PUT/GET as root and as an IAM user with a 20-statement
+                          policy, alternating rounds on cairn-1, printed as user/root
   --duration SECONDS      per workload (default 3, --quick 1)
   --concurrency N         1-64, for every workload (default: 32 up to 64KiB, the issue's small-object
                           targets; 8 at 1MiB, 4 at 16MiB, 2 at 256MiB, 4 for LIST)
@@ -148,7 +150,7 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions | 
   const defaultSteps: StepName[] = external
     ? ['check', 'workloads', 'micro']
     : quick
-      ? ['check', 'workloads', 'large', 'cores', 'micro']
+      ? ['check', 'workloads', 'authz', 'large', 'cores', 'micro']
       : [...ALL_STEPS];
   return {
     targets: external ? ['external'] : list(v.targets, ALL_TARGETS, [...ALL_TARGETS]),

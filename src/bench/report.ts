@@ -1,3 +1,4 @@
+import { AUTHZ_HEAD, type AuthzResult, authzRows } from './authz.js';
 import type { CheckResult } from './check.js';
 import type { CoresResult } from './cores.js';
 import type { GoalRow } from './goals.js';
@@ -16,6 +17,8 @@ export interface BenchReport {
   checks: CheckResult[];
   workloads: WorkloadResult[];
   ratios: RatioRow[];
+  /** Issue 11: 4 KiB PUT/GET as an IAM user with a 20-statement policy next to root's. */
+  authz: AuthzResult[];
   large: LargeBucketResult[];
   memory: MemoryResult[];
   cores: CoresResult[];
@@ -35,6 +38,7 @@ export function emptyReport(meta: Record<string, unknown>): BenchReport {
     checks: [],
     workloads: [],
     ratios: [],
+    authz: [],
     large: [],
     memory: [],
     cores: [],
@@ -145,6 +149,14 @@ export function formatReport(r: BenchReport): string {
         r.ratios.map((x) => [x.workload, ...ratioCols.map((c) => fix(x.ratios[c], 2))]),
       ),
     );
+  }
+  if (r.authz.length > 0) {
+    const a0 = r.authz[0]!;
+    out.push(
+      '',
+      `Authorization cost (root vs IAM user whose ${a0.statements}-statement policy matches on its last statement; same server, alternating rounds)`,
+    );
+    out.push(table(AUTHZ_HEAD, authzRows(r.authz)));
   }
   for (const l of r.large) {
     out.push(

@@ -89,6 +89,54 @@ function amzDate(date: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
+export interface FormSigner {
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  /** Temporary credentials' token: sent as the x-amz-security-token field, and in the policy. */
+  sessionToken?: string;
+}
+
+/**
+ * SigV4 form fields signed with `signer`'s keys over a policy of `conditions` plus those covering
+ * the bucket and the signature fields (and the session token, when there is one).
+ */
+export function v4FormFields(
+  signer: FormSigner,
+  bucket: string,
+  conditions: unknown[],
+  expiration = new Date(Date.now() + 3600_000).toISOString(),
+): Record<string, string> {
+  const date = amzDate(new Date());
+  const credential = `${signer.accessKey}/${date.slice(0, 8)}/${signer.region}/s3/aws4_request`;
+  const token: Record<string, string> =
+    signer.sessionToken === undefined ? {} : { 'x-amz-security-token': signer.sessionToken };
+  const doc = {
+    expiration,
+    conditions: [
+      { bucket },
+      { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+      { 'x-amz-credential': credential },
+      { 'x-amz-date': date },
+      ...(signer.sessionToken === undefined ? [] : [token]),
+      ...conditions,
+    ],
+  };
+  const policy = Buffer.from(JSON.stringify(doc)).toString('base64');
+  let key: Buffer | string = `AWS4${signer.secretKey}`;
+  for (const part of [date.slice(0, 8), signer.region, 's3', 'aws4_request']) {
+    key = createHmac('sha256', key).update(part).digest();
+  }
+  return {
+    'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+    'x-amz-credential': credential,
+    'x-amz-date': date,
+    ...token,
+    policy,
+    'x-amz-signature': createHmac('sha256', key).update(policy).digest('hex'),
+  };
+}
+
 /** Form helpers bound to a running server and one of its buckets. */
 export function formsFor(server: () => { cairn: CairnProcess; s3: S3Client }, bucket: string) {
   return {
@@ -110,35 +158,11 @@ export function formsFor(server: () => { cairn: CairnProcess; s3: S3Client }, bu
     },
 
     /**
-     * SigV4 form fields signed by hand over a policy of `conditions` plus those covering the bucket
-     * and the signature fields, for the policies createPresignedPost would not write.
+     * SigV4 form fields signed by hand (as root) over a policy of `conditions` plus those covering
+     * the bucket and the signature fields, for the policies createPresignedPost would not write.
      */
     v4Form(conditions: unknown[], expiration = new Date(Date.now() + 3600_000).toISOString()) {
-      const { cairn } = server();
-      const date = amzDate(new Date());
-      const credential = `${cairn.accessKey}/${date.slice(0, 8)}/${cairn.region}/s3/aws4_request`;
-      const doc = {
-        expiration,
-        conditions: [
-          { bucket },
-          { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
-          { 'x-amz-credential': credential },
-          { 'x-amz-date': date },
-          ...conditions,
-        ],
-      };
-      const policy = Buffer.from(JSON.stringify(doc)).toString('base64');
-      let key: Buffer | string = `AWS4${cairn.secretKey}`;
-      for (const part of [date.slice(0, 8), cairn.region, 's3', 'aws4_request']) {
-        key = createHmac('sha256', key).update(part).digest();
-      }
-      return {
-        'x-amz-algorithm': 'AWS4-HMAC-SHA256',
-        'x-amz-credential': credential,
-        'x-amz-date': date,
-        policy,
-        'x-amz-signature': createHmac('sha256', key).update(policy).digest('hex'),
-      };
+      return v4FormFields(server().cairn, bucket, conditions, expiration);
     },
 
     /** SigV2 form fields: AWSAccessKeyId, the policy, and its base64 HMAC-SHA1 with `secret`. */

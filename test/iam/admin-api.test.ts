@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type AdminCall, adminAs, allow, codeOf, expectStatus } from '../helpers/iam-fixtures.js';
 import { useServer } from '../s3/fixture.js';
-import { type AdminCall, adminAs, allow, codeOf, expectStatus } from './admin-client.js';
 
 describe('admin API (root)', () => {
   const server = useServer({ drives: 4 });
@@ -25,7 +25,7 @@ describe('admin API (root)', () => {
     assert.ok(alice?.updatedAt);
     const info = await expectStatus(admin('GET', 'user-info', { accessKey: 'alice' }), 200);
     assert.equal((info.json as { status: string }).status, 'enabled');
-    assert.ok(!list.text.includes(SECRET) && !info.text.includes(SECRET), 'secrets never leave the server');
+    assert.ok(!list.body.includes(SECRET) && !info.body.includes(SECRET), 'secrets never leave the server');
   });
 
   test('users are validated as MinIO does: short keys and secrets, the root name, reserved characters', async () => {

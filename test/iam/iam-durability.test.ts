@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { emptyDrive, killDrive } from '../helpers/drive-damage.js';
+import { adminAs, allow, clientAs, expectStatus, type Keys } from '../helpers/iam-fixtures.js';
 import { bodyBytes, s3ErrorOf } from '../helpers/s3-client.js';
 import { useServer } from '../s3/fixture.js';
-import { adminAs, allow, clientAs, expectStatus, type Keys } from './admin-client.js';
 
 const CAROL: Keys = { accessKey: 'carol', secretKey: 'carol-secret-123' };
 

@@ -6,64 +6,15 @@ import {
   GetObjectCommand,
   ListBucketsCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, type Credentials, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
-import { type RawResponse, rawRequest } from '../helpers/raw-http.js';
+import { addUser, adminCall, allow, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { s3ErrorOf } from '../helpers/s3-client.js';
 import { signRequest } from '../helpers/sigv4-signer.js';
-
-type Keys = { accessKey: string; secretKey: string };
-
-function stsClient(cairn: CairnProcess, keys: Keys, sessionToken?: string): STSClient {
-  return new STSClient({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    credentials: {
-      accessKeyId: keys.accessKey,
-      secretAccessKey: keys.secretKey,
-      ...(sessionToken !== undefined ? { sessionToken } : {}),
-    },
-    maxAttempts: 1,
-  });
-}
-
-/** An S3 client using temporary credentials (with or without their session token). */
-function s3With(cairn: CairnProcess, creds: Credentials, opts: { token?: string | null } = {}): S3Client {
-  const token = opts.token === undefined ? creds.SessionToken : opts.token;
-  return new S3Client({
-    endpoint: cairn.endpoint,
-    region: cairn.region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: {
-      accessKeyId: creds.AccessKeyId ?? '',
-      secretAccessKey: creds.SecretAccessKey ?? '',
-      ...(token !== null && token !== undefined ? { sessionToken: token } : {}),
-    },
-  });
-}
-
-async function assumeRole(
-  cairn: CairnProcess,
-  keys: Keys,
-  input: { DurationSeconds?: number; Policy?: string } = {},
-): Promise<Credentials> {
-  const sts = stsClient(cairn, keys);
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({ RoleArn: 'arn:xxx:xxx:xxx:xxxx', RoleSessionName: 'test', ...input }),
-    );
-    assert.ok(out.Credentials, 'AssumeRole answered credentials');
-    return out.Credentials;
-  } finally {
-    sts.destroy();
-  }
-}
+import { assumeRoleAs, s3ClientWith, stsClientFor } from '../helpers/sts-client.js';
 
 async function stsError(
   promise: Promise<unknown>,
@@ -77,34 +28,16 @@ async function stsError(
   throw new Error('expected the STS call to fail');
 }
 
-/** A call to the admin API, signed with the root credentials. */
-async function admin(
+/** A user whose one policy (named after it) is `policy`. */
+async function addUserWith(
   cairn: CairnProcess,
-  method: string,
-  path: string,
-  query: Record<string, string>,
-  body?: unknown,
-): Promise<RawResponse> {
-  const res = await rawRequest(cairn, {
-    method,
-    path: `/minio/admin/v3/${path}`,
-    query,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  assert.ok(res.status < 300, `${path}: ${res.status} ${res.body}`);
-  return res;
+  name: string,
+  secretKey: string,
+  policy: object,
+): Promise<void> {
+  await addUser(cairn, name, secretKey);
+  await grantPolicy(cairn, name, `${name}-policy`, policy);
 }
-
-async function addUser(cairn: CairnProcess, name: string, secretKey: string, policy: object): Promise<void> {
-  await admin(cairn, 'PUT', 'add-user', { accessKey: name }, { secretKey, status: 'enabled' });
-  await admin(cairn, 'PUT', 'add-canned-policy', { name: `${name}-policy` }, policy);
-  await admin(cairn, 'POST', 'idp/builtin/policy/attach', {}, { policies: [`${name}-policy`], user: name });
-}
-
-const allow = (Action: string[], Resource: string[]) => ({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action, Resource }],
-});
 
 async function s3Error(promise: Promise<unknown>) {
   try {
@@ -129,7 +62,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
 
   it('answers the AWS SDK STS client with credentials that expire in an hour by default', async () => {
     const before = Date.now();
-    const creds = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
     assert.match(creds.AccessKeyId ?? '', /^[A-Z2-7]{20}$/);
     assert.equal(creds.SecretAccessKey?.length, 40);
     assert.ok((creds.SessionToken?.length ?? 0) > 40);
@@ -139,10 +72,10 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('root temporary credentials work in the S3 client, including presigned URLs', async () => {
-    const creds = await assumeRole(cairn, root, { DurationSeconds: 900 });
+    const creds = await assumeRoleAs(cairn, root, { DurationSeconds: 900 });
     const expires = creds.Expiration?.getTime() ?? 0;
     assert.ok(Math.abs(expires - (Date.now() + 900_000)) < 5000, String(creds.Expiration));
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'sts-root' }));
       await s3.send(new PutObjectCommand({ Bucket: 'sts-root', Key: 'hello.txt', Body: 'hi there' }));
@@ -161,7 +94,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('DurationSeconds outside 900 s – 12 h is a ValidationError', async () => {
-    const sts = stsClient(cairn, root);
+    const sts = stsClientFor(cairn, root);
     try {
       for (const DurationSeconds of [899, 43_201]) {
         const err = await stsError(
@@ -183,8 +116,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials without their session token are InvalidAccessKeyId', async () => {
-    const creds = await assumeRole(cairn, root);
-    const s3 = s3With(cairn, creds, { token: null });
+    const creds = await assumeRoleAs(cairn, root);
+    const s3 = s3ClientWith(cairn, creds, { token: null });
     try {
       const err = await s3Error(s3.send(new ListBucketsCommand({})));
       assert.equal(err.code, 'InvalidAccessKeyId');
@@ -195,12 +128,12 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('an altered session token, or another session’s token, is InvalidToken', async () => {
-    const creds = await assumeRole(cairn, root);
-    const other = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
+    const other = await assumeRoleAs(cairn, root);
     const token = creds.SessionToken ?? '';
     const flipped = `${token.slice(0, 30)}${token[30] === 'A' ? 'B' : 'A'}${token.slice(31)}`;
     for (const bad of [flipped, token.slice(0, -8), other.SessionToken ?? '', 'garbage']) {
-      const s3 = s3With(cairn, creds, { token: bad });
+      const s3 = s3ClientWith(cairn, creds, { token: bad });
       try {
         const err = await s3Error(s3.send(new ListBucketsCommand({})));
         assert.equal(err.code, 'InvalidToken', bad.slice(0, 20));
@@ -213,8 +146,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('a session token sent with long-term credentials is InvalidToken', async () => {
-    const creds = await assumeRole(cairn, root);
-    const s3 = s3With(cairn, {
+    const creds = await assumeRoleAs(cairn, root);
+    const s3 = s3ClientWith(cairn, {
       AccessKeyId: root.accessKey,
       SecretAccessKey: root.secretKey,
       SessionToken: creds.SessionToken,
@@ -228,8 +161,8 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials cannot assume a role again', async () => {
-    const creds = await assumeRole(cairn, root);
-    const sts = stsClient(
+    const creds = await assumeRoleAs(cairn, root);
+    const sts = stsClientFor(
       cairn,
       { accessKey: creds.AccessKeyId ?? '', secretKey: creds.SecretAccessKey ?? '' },
       creds.SessionToken,
@@ -244,7 +177,7 @@ describe('STS AssumeRole on the S3 endpoint', () => {
 
   it('a wrong secret is AccessDenied in the STS error form', async () => {
     const err = await stsError(
-      stsClient(cairn, { accessKey: root.accessKey, secretKey: 'wrong-secret-key' }).send(
+      stsClientFor(cairn, { accessKey: root.accessKey, secretKey: 'wrong-secret-key' }).send(
         new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' }),
       ),
     );
@@ -330,10 +263,10 @@ describe('STS AssumeRole on the S3 endpoint', () => {
   });
 
   it('temporary credentials keep working after a restart', async () => {
-    const creds = await assumeRole(cairn, root);
+    const creds = await assumeRoleAs(cairn, root);
     await cairn.stop({ keepDrives: true });
     await cairn.restart();
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const out = await s3.send(new ListBucketsCommand({}));
       assert.ok(out.Buckets?.some((b) => b.Name === 'sts-root'));
@@ -351,7 +284,7 @@ describe('STS AssumeRole by IAM users', () => {
   before(async () => {
     cairn = await startCairn({ drives: 1 });
     root = { accessKey: cairn.accessKey, secretKey: cairn.secretKey };
-    const s3 = s3With(
+    const s3 = s3ClientWith(
       cairn,
       {
         AccessKeyId: root.accessKey,
@@ -370,7 +303,7 @@ describe('STS AssumeRole by IAM users', () => {
     } finally {
       s3.destroy();
     }
-    await addUser(
+    await addUserWith(
       cairn,
       alice.accessKey,
       alice.secretKey,
@@ -387,8 +320,8 @@ describe('STS AssumeRole by IAM users', () => {
   }
 
   it('a user’s temporary credentials have exactly the user’s rights', async () => {
-    const creds = await assumeRole(cairn, alice);
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'secret/b.txt' }));
       assert.equal(await got.Body?.transformToString(), 'secret b');
@@ -403,8 +336,8 @@ describe('STS AssumeRole by IAM users', () => {
   it('a session policy narrows the session to parent ∩ session policy', async () => {
     // The session policy grants more than alice has (private/*, PutObject) and less (public/ only).
     const policy = allow(['s3:GetObject'], ['arn:aws:s3:::photos/public/*', 'arn:aws:s3:::private/*']);
-    const creds = await assumeRole(cairn, alice, { Policy: JSON.stringify(policy, null, 2) });
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice, { Policy: JSON.stringify(policy, null, 2) });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       assert.equal(await got.Body?.transformToString(), 'public a');
@@ -424,8 +357,8 @@ describe('STS AssumeRole by IAM users', () => {
         { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::photos/secret/*'] },
       ],
     };
-    const creds = await assumeRole(cairn, alice, { Policy: JSON.stringify(policy) });
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice, { Policy: JSON.stringify(policy) });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       await expectDenied(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'secret/b.txt' })));
@@ -435,7 +368,7 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('a malformed session policy is MalformedPolicyDocument; one over 2048 packed characters PackedPolicyTooLarge', async () => {
-    const sts = stsClient(cairn, alice);
+    const sts = stsClientFor(cairn, alice);
     const send = (Policy: string) =>
       stsError(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's', Policy })));
     try {
@@ -475,18 +408,18 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('disabling the parent stops its temporary credentials at once; enabling restores them', async () => {
-    const creds = await assumeRole(cairn, alice);
-    const s3 = s3With(cairn, creds);
+    const creds = await assumeRoleAs(cairn, alice);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
-      await admin(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'disabled' });
+      await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'disabled' });
       const err = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([err.code, err.status], ['InvalidAccessKeyId', 403]);
       const sts = await stsError(
-        stsClient(cairn, alice).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
+        stsClientFor(cairn, alice).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
       );
       assert.deepEqual([sts.code, sts.status], ['AccessDenied', 403]);
-      await admin(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'enabled' });
+      await adminCall(cairn, 'PUT', 'set-user-status', { accessKey: 'alice', status: 'enabled' });
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
     } finally {
       s3.destroy();
@@ -494,15 +427,20 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('a deleted parent’s sessions stay dead when a user of the same name is made again', async () => {
-    await addUser(cairn, 'bob', 'bob-secret-1234', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
-    const creds = await assumeRole(cairn, { accessKey: 'bob', secretKey: 'bob-secret-1234' });
-    const s3 = s3With(cairn, creds);
+    await addUserWith(cairn, 'bob', 'bob-secret-1234', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
+    const creds = await assumeRoleAs(cairn, { accessKey: 'bob', secretKey: 'bob-secret-1234' });
+    const s3 = s3ClientWith(cairn, creds);
     try {
       await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
-      await admin(cairn, 'DELETE', 'remove-user', { accessKey: 'bob' });
+      await adminCall(cairn, 'DELETE', 'remove-user', { accessKey: 'bob' });
       const gone = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([gone.code, gone.status], ['InvalidAccessKeyId', 403]);
-      await addUser(cairn, 'bob', 'another-bob-secret', allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']));
+      await addUserWith(
+        cairn,
+        'bob',
+        'another-bob-secret',
+        allow(['s3:GetObject'], ['arn:aws:s3:::photos/*']),
+      );
       const still = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' })));
       assert.deepEqual([still.code, still.status], ['InvalidAccessKeyId', 403]);
     } finally {
@@ -511,21 +449,23 @@ describe('STS AssumeRole by IAM users', () => {
   });
 
   it('service accounts cannot assume a role', async () => {
-    const res = await admin(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'alice' });
-    const { credentials } = JSON.parse(res.body) as { credentials: Keys };
+    const res = await adminCall(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'alice' });
+    const { credentials } = res.json as { credentials: Keys };
     const err = await stsError(
-      stsClient(cairn, credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' })),
+      stsClientFor(cairn, credentials).send(
+        new AssumeRoleCommand({ RoleArn: 'arn:x', RoleSessionName: 's' }),
+      ),
     );
     assert.deepEqual([err.code, err.status], ['AccessDenied', 403]);
   });
 
   it('a user’s session, with its session policy, survives a restart', async () => {
-    const creds = await assumeRole(cairn, alice, {
+    const creds = await assumeRoleAs(cairn, alice, {
       Policy: JSON.stringify(allow(['s3:GetObject'], ['arn:aws:s3:::photos/public/*'])),
     });
     await cairn.stop({ keepDrives: true });
     await cairn.restart();
-    const s3 = s3With(cairn, creds);
+    const s3 = s3ClientWith(cairn, creds);
     try {
       const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'public/a.txt' }));
       assert.equal(await got.Body?.transformToString(), 'public a');

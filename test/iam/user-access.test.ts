@@ -17,9 +17,17 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  type AdminCall,
+  adminAs,
+  allow,
+  clientAs,
+  codeOf,
+  expectStatus,
+  type Keys,
+} from '../helpers/iam-fixtures.js';
 import { bodyBytes, s3ErrorOf } from '../helpers/s3-client.js';
 import { useServer } from '../s3/fixture.js';
-import { type AdminCall, adminAs, allow, clientAs, codeOf, expectStatus, type Keys } from './admin-client.js';
 
 const ALICE: Keys = { accessKey: 'alice', secretKey: 'alice-secret-123' };
 const BOB: Keys = { accessKey: 'bobby', secretKey: 'bobby-secret-123' };
@@ -151,7 +159,7 @@ describe('IAM identities through S3 clients', () => {
       [body.parentUser, body.impliedPolicy, JSON.parse(body.policy)],
       ['alice', false, inline],
     );
-    assert.ok(!list.text.includes(creds.secretKey) && !info.text.includes(creds.secretKey));
+    assert.ok(!list.body.includes(creds.secretKey) && !info.body.includes(creds.secretKey));
     // bob may not look at alice's service accounts
     const bob = adminAs(server.cairn, BOB);
     assert.equal(codeOf(await bob('GET', 'list-service-accounts', { user: 'alice' })), 'AccessDenied');

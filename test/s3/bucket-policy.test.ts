@@ -33,6 +33,22 @@ function policyRequest(method: string, body?: string, headers: Record<string, st
   };
 }
 
+/** A one-statement public-read policy for the bucket, with `extra` changing the statement. */
+function statement(extra: Record<string, unknown>): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+        ...extra,
+      },
+    ],
+  });
+}
+
 describe('bucket policy operations', () => {
   const server = useServer({ drives: 4, bucket: BUCKET });
 
@@ -102,19 +118,6 @@ describe('bucket policy operations', () => {
   test('a document that is not a valid policy for this bucket is 400 MalformedPolicy naming why, and the stored policy stays', async () => {
     const kept = JSON.stringify(publicReadPolicy(BUCKET));
     await server.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: kept }));
-    const statement = (extra: Record<string, unknown>) =>
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: `arn:aws:s3:::${BUCKET}/*`,
-            ...extra,
-          },
-        ],
-      });
     const cases: Array<[string, string]> = [
       ['not JSON', 'this is not json'],
       ['empty', ''],
@@ -137,6 +140,31 @@ describe('bucket policy operations', () => {
     assert.match(parseS3Error(other.body)?.message ?? '', /resource/i);
     const get = await server.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }));
     assert.equal(get.Policy, kept);
+  });
+
+  test("MalformedPolicy messages are S3's words: not an object, broken JSON, no or empty Statement, bad version, resource, action, principal", async () => {
+    const notAnObject = "Policies must be valid JSON and the first byte must be '{'";
+    const cases: Array<[string, string]> = [
+      ['this is not json', notAnObject],
+      ['', notAnObject],
+      ['[]', notAnObject],
+      ['"a string"', notAnObject],
+      ['{"Version":', 'This policy contains invalid Json'],
+      ['{"Version":"2012-10-17"}', 'Missing required field Statement'],
+      ['{"Version":"2012-10-17","Statement":[]}', 'Could not parse the policy: Statement is empty!'],
+      ['{"Version":"2020-01-01","Statement":[]}', 'The policy must contain a valid version string'],
+      [statement({ Resource: 'arn:aws:s3:::other-bucket/*' }), 'Policy has invalid resource'],
+      [statement({ Action: 's3:FlyAway' }), 'Policy has invalid action'],
+      [statement({ Principal: { AWS: 'arn:aws:iam::*:user/x*' } }), 'Invalid principal in policy'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await rawRequest(server.cairn, policyRequest('PUT', body));
+      assertS3Error(res, 400, 'MalformedPolicy', body);
+      assert.equal(parseS3Error(res.body)?.message.replaceAll('&apos;', "'"), message, body);
+    }
+    // White space before the object is JSON, not a reason to refuse it.
+    const padded = await rawRequest(server.cairn, policyRequest('PUT', `\n  ${statement({})}`));
+    assert.equal(padded.status, 204, padded.body);
   });
 
   test('a policy over 20 KiB is MalformedPolicy; one just under is accepted', async () => {

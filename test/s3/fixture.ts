@@ -47,10 +47,13 @@ export interface TestServer {
  * Starts a server on `drives` drives for the enclosing describe (with `bucket` made, when given)
  * and stops it after.
  */
-export function useServer(opts: { drives: number; bucket?: string }): TestServer {
+export function useServer(opts: { drives: number; bucket?: string; extraArgs?: string[] }): TestServer {
   const server = {} as { cairn: CairnProcess; s3: S3Client };
   before(async () => {
-    server.cairn = await startCairn({ drives: opts.drives });
+    server.cairn = await startCairn({
+      drives: opts.drives,
+      ...(opts.extraArgs === undefined ? {} : { extraArgs: opts.extraArgs }),
+    });
     server.s3 = defaultSdkClient(server.cairn);
     if (opts.bucket !== undefined) await server.s3.send(new CreateBucketCommand({ Bucket: opts.bucket }));
   });

@@ -3,42 +3,25 @@
 // broken, oversized and aborted forms.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  PutBucketPolicyCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
+import { describe, test } from 'node:test';
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { BOUNDARY, errorOf, fieldParts, formsFor, multipart, postForm } from '../helpers/post-forms.js';
-import { bodyBytes, sdkClientFor } from '../helpers/s3-client.js';
+import { bodyBytes } from '../helpers/s3-client.js';
+import { useServer } from './fixture.js';
 
 const BUCKET = 'forms';
 const DOMAIN = 'cairn.test';
 
-let cairn: CairnProcess;
-let s3: S3Client;
+const server = useServer({ drives: 1, bucket: BUCKET, extraArgs: ['--domain', DOMAIN] });
 
-before(async () => {
-  cairn = await startCairn({ drives: 1, extraArgs: ['--domain', DOMAIN] });
-  s3 = sdkClientFor(cairn);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await cairn?.stop();
-});
-
-const { presign, exists, v4Form, v2Form, postRaw, bucketUrl } = formsFor(() => ({ cairn, s3 }), BUCKET);
+const { presign, exists, v4Form, v2Form, postRaw, bucketUrl } = formsFor(() => server, BUCKET);
 
 describe('POST Object with hand-built forms', () => {
   test('a SigV2 form (AWSAccessKeyId, signature = base64 HMAC-SHA1 of the policy) uploads', async () => {
     const form = { key: 'v2/ok.txt', ...v2Form([{ key: 'v2/ok.txt' }]) };
     const answer = await postForm(bucketUrl(), form, { content: 'v2 bytes', filename: 'x' });
     assert.equal(answer.status, 204, answer.body);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'v2/ok.txt' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'v2/ok.txt' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'v2 bytes');
   });
 
@@ -75,7 +58,7 @@ describe('POST Object with hand-built forms', () => {
 
   test('a bucket policy allowing anonymous s3:PutObject on a prefix lets an unsigned form upload there, and only there', async () => {
     const bucket = 'forms-public';
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await server.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const policy = {
       Version: '2012-10-17',
       Statement: [
@@ -87,15 +70,15 @@ describe('POST Object with hand-built forms', () => {
         },
       ],
     };
-    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
-    const url = `${cairn.endpoint}/${bucket}`;
+    await server.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+    const url = `${server.cairn.endpoint}/${bucket}`;
     const allowed = await postForm(
       url,
       { key: 'drop/${filename}' },
       { content: 'anonymous drop', filename: 'a.txt' },
     );
     assert.equal(allowed.status, 204, allowed.body);
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'drop/a.txt' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'drop/a.txt' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'anonymous drop');
     const outside = await postForm(url, { key: 'private/a.txt' });
     assert.equal(outside.status, 403);
@@ -139,7 +122,7 @@ describe('POST Object with hand-built forms', () => {
     ]);
     const answer = await postRaw(body);
     assert.equal(answer.status, 204, answer.body);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'textfile.txt' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'textfile.txt' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'typed text');
     assert.deepEqual(got.Metadata, {});
   });
@@ -198,9 +181,9 @@ describe('POST Object with hand-built forms', () => {
     ]);
     const declared = head.length + 8 * 1024 * 1024;
     await new Promise<void>((resolve, reject) => {
-      const socket = connect(cairn.port, '127.0.0.1', () => {
+      const socket = connect(server.cairn.port, '127.0.0.1', () => {
         socket.write(
-          `POST /${BUCKET} HTTP/1.1\r\nHost: 127.0.0.1:${cairn.port}\r\n` +
+          `POST /${BUCKET} HTTP/1.1\r\nHost: 127.0.0.1:${server.cairn.port}\r\n` +
             `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${declared}\r\n\r\n`,
         );
         socket.write(head);
@@ -217,5 +200,5 @@ describe('POST Object with hand-built forms', () => {
 });
 
 test('no form, however broken, made the server fail unexpectedly (no ERROR in its log)', () => {
-  assert.doesNotMatch(cairn.output(), /"level":"error"/);
+  assert.doesNotMatch(server.cairn.output(), /"level":"error"/);
 });

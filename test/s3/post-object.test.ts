@@ -2,32 +2,20 @@
 // createPresignedPost and posted with fetch + FormData as a browser posts them.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { describe, test } from 'node:test';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { type CairnProcess, startCairn } from '../helpers/cairn-process.js';
 import { errorOf, formsFor, postForm } from '../helpers/post-forms.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { bodyBytes, sdkClientFor } from '../helpers/s3-client.js';
+import { useServer } from './fixture.js';
 
 const BUCKET = 'forms';
 const DOMAIN = 'cairn.test';
 
-let cairn: CairnProcess;
-let s3: S3Client;
+const server = useServer({ drives: 1, bucket: BUCKET, extraArgs: ['--domain', DOMAIN] });
 
-before(async () => {
-  cairn = await startCairn({ drives: 1, extraArgs: ['--domain', DOMAIN] });
-  s3 = sdkClientFor(cairn);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await cairn?.stop();
-});
-
-const { presign, exists } = formsFor(() => ({ cairn, s3 }), BUCKET);
+const { presign, exists } = formsFor(() => server, BUCKET);
 
 describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => {
   test('uploads the file; GET returns its bytes, Content-Type and user metadata', async () => {
@@ -45,8 +33,8 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
     assert.equal(answer.status, 204, answer.body);
     const md5 = createHash('md5').update('form bytes').digest('hex');
     assert.equal(answer.headers.get('etag'), `"${md5}"`);
-    assert.equal(answer.headers.get('location'), `${cairn.endpoint}/${BUCKET}/sdk/plain.txt`);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sdk/plain.txt' }));
+    assert.equal(answer.headers.get('location'), `${server.cairn.endpoint}/${BUCKET}/sdk/plain.txt`);
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sdk/plain.txt' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'form bytes');
     // The Content-Type field, not the file part's own type, is what S3 stores.
     assert.equal(got.ContentType, 'text/plain');
@@ -58,7 +46,9 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
     const { url, fields } = await presign('uploads/${filename}');
     const answer = await postForm(url, fields, { content: 'photo', filename: 'cat picture.png' });
     assert.equal(answer.status, 204, answer.body);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/cat picture.png' }));
+    const got = await server.s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/cat picture.png' }),
+    );
     assert.equal((await bodyBytes(got.Body)).toString(), 'photo');
   });
 
@@ -83,7 +73,10 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
     assert.equal(answer.status, 201, answer.body);
     const etag = `"${createHash('md5').update('hello').digest('hex')}"`;
     assert.match(answer.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<PostResponse>/);
-    assert.match(answer.body, new RegExp(`<Location>${cairn.endpoint}/${BUCKET}/status/201.txt</Location>`));
+    assert.match(
+      answer.body,
+      new RegExp(`<Location>${server.cairn.endpoint}/${BUCKET}/status/201.txt</Location>`),
+    );
     assert.match(answer.body, new RegExp(`<Bucket>${BUCKET}</Bucket>`));
     assert.match(answer.body, /<Key>status\/201.txt<\/Key>/);
     assert.match(
@@ -131,7 +124,7 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
   });
 
   test('a signature made with another secret is SignatureDoesNotMatch', async () => {
-    const wrong = sdkClientFor({ ...cairn, secretKey: `${cairn.secretKey}x` });
+    const wrong = sdkClientFor({ ...server.cairn, secretKey: `${server.cairn.secretKey}x` });
     const { url, fields } = await createPresignedPost(wrong, { Bucket: BUCKET, Key: 'forged.txt' });
     wrong.destroy();
     const answer = await postForm(url, fields);
@@ -153,7 +146,7 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
   });
 
   test('an unknown access key is InvalidAccessKeyId', async () => {
-    const stranger = sdkClientFor({ ...cairn, accessKey: 'NOBODYHERE' });
+    const stranger = sdkClientFor({ ...server.cairn, accessKey: 'NOBODYHERE' });
     const { url, fields } = await createPresignedPost(stranger, { Bucket: BUCKET, Key: 'stranger.txt' });
     stranger.destroy();
     const answer = await postForm(url, fields);
@@ -199,7 +192,7 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
       'x-amz-meta-note': 'anything at all',
     });
     assert.equal(good.status, 204, good.body);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'prefix.jpg' }));
+    const head = await server.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'prefix.jpg' }));
     assert.equal(head.Metadata?.note, 'anything at all');
     const bad = await postForm(url, { ...fields, 'Content-Type': 'text/html', 'x-amz-meta-note': '' });
     assert.equal(bad.status, 403);
@@ -225,7 +218,7 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
       const fits = await postForm(url, fields, { content, filename: 'f' });
       assert.equal(fits.status, 204, fits.body);
     }
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sized.bin' }));
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sized.bin' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'b'.repeat(10));
   });
 
@@ -262,7 +255,7 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
     const good = await postForm(matching.url, matching.fields, { content, filename: 'c' });
     assert.equal(good.status, 204, good.body);
     assert.equal(good.headers.get('x-amz-checksum-sha256'), sha256);
-    const head = await s3.send(
+    const head = await server.s3.send(
       new HeadObjectCommand({ Bucket: BUCKET, Key: 'checked.txt', ChecksumMode: 'ENABLED' }),
     );
     assert.equal(head.ChecksumSHA256, sha256);
@@ -286,25 +279,25 @@ describe('POST Object with forms from the AWS SDK (createPresignedPost)', () => 
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', new Blob(['by host']), 'v.txt');
-    const request = new Request(`${cairn.endpoint}/`, { method: 'POST', body: form });
+    const request = new Request(`${server.cairn.endpoint}/`, { method: 'POST', body: form });
     const body = Buffer.from(await request.arrayBuffer());
-    const answer = await rawRequest(cairn, {
+    const answer = await rawRequest(server.cairn, {
       method: 'POST',
       path: '/',
       headers: {
-        host: `${BUCKET}.${DOMAIN}:${cairn.port}`,
+        host: `${BUCKET}.${DOMAIN}:${server.cairn.port}`,
         'content-type': request.headers.get('content-type') ?? '',
       },
       body,
       sign: false,
     });
     assert.equal(answer.status, 204, answer.body);
-    assert.equal(answer.headers.location, `http://${BUCKET}.${DOMAIN}:${cairn.port}/vhost.txt`);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'vhost.txt' }));
+    assert.equal(answer.headers.location, `http://${BUCKET}.${DOMAIN}:${server.cairn.port}/vhost.txt`);
+    const got = await server.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'vhost.txt' }));
     assert.equal((await bodyBytes(got.Body)).toString(), 'by host');
   });
 });
 
 test('no form, however broken, made the server fail unexpectedly (no ERROR in its log)', () => {
-  assert.doesNotMatch(cairn.output(), /"level":"error"/);
+  assert.doesNotMatch(server.cairn.output(), /"level":"error"/);
 });

@@ -5,6 +5,7 @@
  * right" for it (a copy also reads its source). The matrix test fails when a route has no case.
  */
 import { createHash } from 'node:crypto';
+import { BOUNDARY, type FormSigner, fieldParts, multipart, v4FormFields } from '../helpers/post-forms.js';
 import type { RawRequest } from '../helpers/raw-http.js';
 
 /** The root user's view of the server, to prepare fixtures. */
@@ -17,8 +18,13 @@ export interface Fixtures {
 export interface S3Case {
   /** The IAM actions a user needs for this request (the route's own, plus any the operation checks). */
   actions: string[];
-  /** Prepares fixtures as root and returns the request to send (unsigned; the caller signs it). */
-  request: (f: Fixtures) => Promise<RawRequest>;
+  /**
+   * Prepares fixtures as root and returns the request to send: unsigned, the caller signs it; or,
+   * for a `formAuth` case, carrying a form signed with the caller's keys (none for anonymous).
+   */
+  request: (f: Fixtures, caller?: FormSigner) => Promise<RawRequest>;
+  /** The request authenticates by its form's signature fields, not a header: it is sent unsigned. */
+  formAuth?: boolean;
   /** The multi-object delete authorizes key by key: a refusal is a 200 with AccessDenied per key. */
   perKey?: boolean;
 }
@@ -270,6 +276,24 @@ export const S3_CASES: Record<string, S3Case> = {
   PutObject: {
     actions: ['s3:PutObject'],
     request: async (f) => ({ method: 'PUT', path: `/${BUCKET}/${f.unique('put')}`, body: 'new bytes' }),
+  },
+  PostObject: {
+    actions: ['s3:PutObject'],
+    formAuth: true,
+    request: async (f, caller) => {
+      const key = f.unique('post');
+      const signature = caller === undefined ? {} : v4FormFields(caller, BUCKET, [{ key }]);
+      const body = multipart([
+        ...fieldParts({ key, ...signature }),
+        { name: 'file', value: 'posted bytes', filename: 'posted.txt' },
+      ]);
+      return {
+        method: 'POST',
+        path: `/${BUCKET}`,
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        body,
+      };
+    },
   },
   GetObject: { actions: ['s3:GetObject'], request: async () => get(obj) },
   HeadObject: { actions: ['s3:GetObject'], request: async () => ({ method: 'HEAD', path: obj }) },

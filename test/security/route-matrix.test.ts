@@ -6,11 +6,13 @@
 // read from the server's own route lists, so a route added without a case here fails this test.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { STSServiceException } from '@aws-sdk/client-sts';
 import { ADMIN_ROUTES } from '../../src/api/admin/admin-routes.js';
 import { ROUTES } from '../../src/api/s3/router.js';
 import type { CairnProcess } from '../helpers/cairn-process.js';
-import { ADMIN_PATH, addUser, adminCall, grantPolicy } from '../helpers/iam-fixtures.js';
+import { ADMIN_PATH, addUser, adminCall, grantPolicy, type Keys } from '../helpers/iam-fixtures.js';
 import { parseS3Error, type RawRequest, type RawResponse, rawRequest } from '../helpers/raw-http.js';
+import { assumeRoleAs } from '../helpers/sts-client.js';
 import { useServer } from '../s3/fixture.js';
 import {
   ADMIN_CASES,
@@ -18,7 +20,7 @@ import {
   type AdminRequest,
   makeAdminFixtures,
 } from './route-matrix-admin-cases.js';
-import { makeS3Fixtures, S3_CASES } from './route-matrix-s3-cases.js';
+import { makeS3Fixtures, S3_CASES, type S3Case } from './route-matrix-s3-cases.js';
 
 type Credentials = Pick<CairnProcess, 'port' | 'accessKey' | 'secretKey' | 'region' | 'endpoint'>;
 type Caller = { name: string; credentials: Credentials | undefined };
@@ -43,6 +45,15 @@ describe('security route matrix', () => {
     caller.credentials === undefined
       ? rawRequest(server.cairn, { ...req, sign: false })
       : rawRequest(caller.credentials, req);
+  /** An S3 case's request as `caller` makes it: signed in its header, or by its form's fields. */
+  const sendCase = async (spec: S3Case, caller: Caller): Promise<{ req: RawRequest; res: RawResponse }> => {
+    if (!spec.formAuth) {
+      const req = await spec.request(fixtures);
+      return { req, res: await send(caller, req) };
+    }
+    const req = await spec.request(fixtures, caller.credentials);
+    return { req, res: await rawRequest(server.cairn, { ...req, sign: false }) };
+  };
   const adminRequest = (req: AdminRequest): RawRequest => ({
     method: req.method,
     path: `${ADMIN_PATH}/${req.path}`,
@@ -59,10 +70,7 @@ describe('security route matrix', () => {
     fixtures = {
       unique: (prefix) => `${prefix}-${++counter}`,
       root: (req) => rawRequest(cairn, req),
-      admin: async (req) => {
-        const res = await adminCall(cairn, req.method, req.path, req.query ?? {}, req.body);
-        return res.body === '' ? undefined : (JSON.parse(res.body) as unknown);
-      },
+      admin: async (req) => (await adminCall(cairn, req.method, req.path, req.query ?? {}, req.body)).json,
     };
     callers.anonymous = { name: 'anonymous', credentials: undefined };
     callers.nobody = {
@@ -92,8 +100,7 @@ describe('security route matrix', () => {
       assert.ok(spec, `no matrix case for ${route.name}`);
       await allowExactly(spec.actions);
       for (const caller of [callers.anonymous, callers.nobody]) {
-        const req = await spec.request(fixtures);
-        const res = await send(caller, req);
+        const { req, res } = await sendCase(spec, caller);
         const what = `${route.name} as ${caller.name}: ${shown(res)}`;
         if (spec.perKey) {
           assert.equal(res.status, 200, what);
@@ -108,7 +115,7 @@ describe('security route matrix', () => {
         }
       }
       for (const caller of [callers.exact, callers.root]) {
-        const res = await send(caller, await spec.request(fixtures));
+        const { res } = await sendCase(spec, caller);
         const what = `${route.name} as ${caller.name}: ${shown(res)}`;
         assert.ok(res.status >= 200 && res.status < 300, what);
         if (spec.perKey) {
@@ -139,6 +146,34 @@ describe('security route matrix', () => {
       }
     });
   }
+
+  test('STS AssumeRole: refused to anonymous and to a service account; allowed to a user without rights and to root (as MinIO)', async () => {
+    const { cairn } = server;
+    const form = 'Action=AssumeRole&Version=2011-06-15&DurationSeconds=900';
+    const anonymous = await rawRequest(cairn, {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+      sign: false,
+    });
+    assert.equal(anonymous.status, 403, shown(anonymous));
+    assert.match(anonymous.body, /<ErrorResponse[^>]*>.*<Code>AccessDenied<\/Code>/s, shown(anonymous));
+    const made = await adminCall(cairn, 'PUT', 'add-service-account', {}, { targetUser: 'matrix-nobody' });
+    const { credentials: serviceAccount } = made.json as { credentials: Keys };
+    const refused = await assumeRoleAs(cairn, serviceAccount).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(refused instanceof STSServiceException, `service account: ${String(refused)}`);
+    assert.deepEqual([refused.name, refused.$metadata.httpStatusCode], ['AccessDenied', 403]);
+    for (const caller of [callers.nobody, callers.root]) {
+      const keys = caller.credentials as Keys;
+      const issued = await assumeRoleAs(cairn, keys);
+      assert.ok(issued.AccessKeyId && issued.SessionToken, `${caller.name} got temporary credentials`);
+      assert.notEqual(issued.AccessKeyId, keys.accessKey);
+    }
+  });
 
   test('the exact-rights user is refused what its one action does not cover', async () => {
     await allowExactly(['s3:GetObject']);

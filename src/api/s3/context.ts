@@ -43,8 +43,12 @@ export interface S3Context {
    * multi-object delete).
    */
   authorize(action: string, bucket: string, key?: string): Promise<void>;
-  /** Who an access key is: for an operation that authenticates from its body (POST Object's form). */
-  lookupIdentity(accessKey: string): Identity | undefined;
+  /**
+   * Who an access key is, for an operation that authenticates from its body (POST Object's form):
+   * with a session token, the temporary credentials' identity (InvalidToken or ExpiredToken when
+   * the token is not genuine, not this key's, or expired).
+   */
+  lookupIdentity(accessKey: string, sessionToken?: string): Identity | undefined;
   /**
    * Makes the request act as the identity its body's signature proved (POST Object's form): from
    * then on `principal`, `authorize`, the condition keys and the completion event name it.

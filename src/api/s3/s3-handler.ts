@@ -94,6 +94,11 @@ function continueOnFirstRead(body: Readable, res: ServerResponse): void {
  * operation starts reading the body.
  */
 export function s3Mount(opts: S3HandlerOptions): Mount {
+  /** Who signed: long-term keys, or temporary credentials with their session token. */
+  const lookupIdentity = (accessKey: string, sessionToken: string | undefined): Identity | undefined =>
+    sessionToken === undefined
+      ? opts.identities.lookup(accessKey)
+      : temporaryIdentity(opts.sts?.sessions, accessKey, sessionToken);
   const handle = (r: ApiRequest): void => {
     const { req, res } = r;
     const failed: FailedRequest = {
@@ -131,10 +136,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
           virtualHostBucket: hostBucket,
         },
         (accessKey, sessionToken) => {
-          identity =
-            sessionToken === undefined
-              ? opts.identities.lookup(accessKey)
-              : temporaryIdentity(opts.sts?.sessions, accessKey, sessionToken);
+          identity = lookupIdentity(accessKey, sessionToken);
           return identity?.secretKey;
         },
       );
@@ -194,7 +196,7 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
         principal,
         authorize: async (action, bucket, key) =>
           authorizeAction(opts.authorizer, acting, action, bucket, key, conditions),
-        lookupIdentity: (accessKey) => opts.identities.lookup(accessKey),
+        lookupIdentity,
         actAs: (signed, who) => {
           auth = signed;
           acting = who;

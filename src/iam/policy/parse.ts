@@ -80,7 +80,14 @@ export function parseDocument(
   const raw = doc.Statement;
   if (raw === undefined) fail('Missing required field Statement');
   const list = Array.isArray(raw) ? raw : [raw];
-  if (list.length === 0) fail('Missing required field Statement');
+  if (list.length === 0) {
+    // S3's bucket-policy wording for an empty list differs from IAM's.
+    fail(
+      kind === 'resource'
+        ? 'Could not parse the policy: Statement is empty!'
+        : 'Missing required field Statement',
+    );
+  }
   // Variables are a 2012-10-17 feature: in older (or unversioned) documents `${…}` is literal text.
   const variables = version === '2012-10-17';
   const sids = new Set<string>();

@@ -27,7 +27,16 @@ async function readPolicyBody(ctx: S3Context): Promise<Buffer> {
   }
 }
 
+/** JSON's insignificant white space: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 function parseBucketPolicy(bytes: Uint8Array, bucket: string): Policy {
+  // S3 tells a body that is not a JSON object at all from a broken one: the first is refused in
+  // these words. Leading white space is let through, as JSON allows it.
+  const first = bytes.find((b) => !JSON_SPACE.has(b));
+  if (first !== 0x7b) {
+    throw new S3Error('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
+  }
   try {
     return parsePolicy(bytes, 'resource', { bucket });
   } catch (err) {

@@ -2,6 +2,7 @@ import type { ObjectInfo } from '../../../object/object-layer.js';
 import { header, requestedVersion, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { MAX_LIST_PAGE } from '../listing.js';
+import { readExisting } from '../missing-object.js';
 import { httpDate } from '../object-headers.js';
 import { sendXml } from '../response.js';
 import { el, type XmlElement, xmlDocument } from '../xml.js';
@@ -100,7 +101,9 @@ export async function getObjectAttributes(ctx: S3Context): Promise<void> {
   // A missing bucket answers before a bad header does; a missing key only after it.
   await ctx.objects.getBucketInfo(ctx.bucket);
   const wanted = parseObjectAttributes(header(ctx, 'x-amz-object-attributes'));
-  const info = await ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx));
+  const info = await readExisting(ctx, () =>
+    ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx)),
+  );
   const children: Record<Attribute, () => XmlElement | undefined> = {
     ETag: () => el('ETag', info.etag),
     Checksum: () => checksumElement(info),

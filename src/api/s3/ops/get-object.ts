@@ -3,6 +3,7 @@ import type { ByteRange, ObjectInfo } from '../../../object/object-layer.js';
 import { evaluateConditions } from '../conditions.js';
 import { header, requestedVersion, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
+import { readExisting } from '../missing-object.js';
 import {
   applyResponseOverrides,
   checksumModeEnabled,
@@ -98,7 +99,9 @@ function setReadHeaders(ctx: S3Context, info: ObjectInfo, p: ReadPlan): void {
  * never a wrong one).
  */
 export async function getObject(ctx: S3Context): Promise<void> {
-  const reader = await ctx.objects.openObject(ctx.bucket, ctx.key, requestedVersion(ctx));
+  const reader = await readExisting(ctx, () =>
+    ctx.objects.openObject(ctx.bucket, ctx.key, requestedVersion(ctx)),
+  );
   const p = plan(ctx, reader.info);
   if (p === undefined) return;
   setReadHeaders(ctx, reader.info, p);
@@ -116,7 +119,9 @@ export async function getObject(ctx: S3Context): Promise<void> {
 
 /** HeadObject: GetObject's headers and status without the body (and without opening the data). */
 export async function headObject(ctx: S3Context): Promise<void> {
-  const info = await ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx));
+  const info = await readExisting(ctx, () =>
+    ctx.objects.getObjectInfo(ctx.bucket, ctx.key, requestedVersion(ctx)),
+  );
   const p = plan(ctx, info);
   if (p === undefined) return;
   setReadHeaders(ctx, info, p);

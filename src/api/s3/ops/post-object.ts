@@ -68,12 +68,8 @@ async function admit(ctx: S3Context, fields: FormFields, key: string): Promise<L
   const auth: FormAuth = authenticateForm(
     (name) => fields.value(name),
     (accessKey, sessionToken) => {
-      // Temporary credentials need the STS session store (the STS branch), reached through the
-      // identity lookup once it takes the token; until then a form carrying one is refused.
-      if (sessionToken !== undefined) {
-        throw new S3Error('AccessDenied', 'Session tokens (temporary credentials) are not supported.');
-      }
-      identityPrincipal = ctx.lookupIdentity(accessKey);
+      // The form's x-amz-security-token names temporary credentials (AssumeRole's).
+      identityPrincipal = ctx.lookupIdentity(accessKey, sessionToken);
       return identityPrincipal?.secretKey;
     },
   );
