@@ -6,6 +6,7 @@ import type { WorkloadResult } from './measure.js';
 import type { MemoryResult, RssMiB } from './memory.js';
 import type { MicroReport } from './micro.js';
 import { formatSize } from './options.js';
+import { formatScannerCost, type ScannerCostResult } from './scanner-cost.js';
 
 export interface BenchReport {
   meta: Record<string, unknown>;
@@ -19,6 +20,8 @@ export interface BenchReport {
   memory: MemoryResult[];
   cores: CoresResult[];
   micro: MicroReport | undefined;
+  /** Issue 12's requests under a running scanner. */
+  scanner?: ScannerCostResult;
   /** Issue 3's targets, each met, missed or not measured in this run. */
   targets: GoalRow[];
 }
@@ -246,6 +249,7 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.scanner) out.push(...formatScannerCost(r.scanner));
   return out.join('\n');
 }
 
