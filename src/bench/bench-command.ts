@@ -7,15 +7,23 @@ import { checkTarget } from './check.js';
 import { runCores } from './cores.js';
 import { evaluateGoals } from './goals.js';
 import { runLargeBucket } from './large-bucket.js';
-import { clientFor, mib, type TargetSession } from './measure.js';
+import { clientFor, mib, type TargetSession, type WorkloadResult } from './measure.js';
 import { runMemory } from './memory.js';
 import { runMicro } from './micro.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { type BenchReport, computeRatios, emptyReport, formatReport } from './report.js';
+import { runScannerVariant, SCANNER_VARIANTS, scannerRatios } from './scanner-cost.js';
 import { runShip } from './ship.js';
-import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
+import {
+  externalTarget,
+  type RunningTarget,
+  startTarget,
+  stopAllTargets,
+  TARGET_SPECS,
+  type TargetSpec,
+} from './targets.js';
 import { KeyPool, runWorkloads } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -103,6 +111,14 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
       });
     }
   }
+  if (wants('scanner') && !o.targets.includes('external')) {
+    const rows: WorkloadResult[] = [];
+    for (const spec of SCANNER_VARIANTS)
+      await withTarget(o, spec, o.shm, progress, report, async (s) => {
+        rows.push(...(await runScannerVariant(s, o)));
+      });
+    report.scanner = { workloads: rows, ratios: scannerRatios(rows) };
+  }
   if (wants('micro')) {
     progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5, IAM policy evaluation');
     report.micro = await runMicro(o.microSeconds);
@@ -122,17 +138,18 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
  */
 async function withTarget(
   o: BenchOptions,
-  name: string,
+  target0: string | TargetSpec,
   shm: boolean,
   progress: Progress,
   report: BenchReport,
   body: (s: TargetSession, idle: RssSplit | undefined) => Promise<void>,
 ): Promise<void> {
   let target: RunningTarget;
+  const name = typeof target0 === 'string' ? target0 : target0.name;
   try {
     if (name === 'external') target = externalTarget(o.endpoint ?? '', o.accessKey, o.secretKey, o.serverPid);
     else {
-      const spec = TARGET_SPECS[name];
+      const spec = typeof target0 === 'string' ? TARGET_SPECS[name] : target0;
       if (spec === undefined) throw new Error('unknown target');
       progress.note(`${name}: starting${shm ? ' (data on /dev/shm)' : ''}`);
       target = await startTarget(spec, { dataRoot: o.dataDir, shm });

@@ -3,7 +3,17 @@ import { parseArgs } from 'node:util';
 
 export const ALL_TARGETS = ['cairn-1', 'cairn-4', 's3rver', 'baseline-mem', 'baseline-fsync'] as const;
 export const ALL_OPS = ['put', 'get', 'head', 'list', 'delete', 'mixed'] as const;
-export const ALL_STEPS = ['check', 'workloads', 'authz', 'large', 'memory', 'cores', 'micro', 'ship'] as const;
+export const ALL_STEPS = [
+  'check',
+  'workloads',
+  'authz',
+  'large',
+  'memory',
+  'cores',
+  'micro',
+  'ship',
+  'scanner',
+] as const;
 export type OpName = (typeof ALL_OPS)[number];
 export type StepName = (typeof ALL_STEPS)[number];
 

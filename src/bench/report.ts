@@ -7,6 +7,7 @@ import type { WorkloadResult } from './measure.js';
 import type { MemoryResult, RssMiB } from './memory.js';
 import type { MicroReport } from './micro.js';
 import { formatSize } from './options.js';
+import { formatScannerCost, type ScannerCostResult } from './scanner-cost.js';
 import { formatShip, type ShipResult } from './ship.js';
 
 export interface BenchReport {
@@ -25,6 +26,8 @@ export interface BenchReport {
   micro: MicroReport | undefined;
   /** Start-up time and idle RSS of the shipped builds (`--steps ship`). */
   ship: ShipResult | undefined;
+  /** Issue 12's requests under a running scanner. */
+  scanner?: ScannerCostResult;
   /** Issue 3's targets, each met, missed or not measured in this run. */
   targets: GoalRow[];
 }
@@ -263,6 +266,7 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.scanner) out.push(...formatScannerCost(r.scanner));
   return out.join('\n');
 }
 

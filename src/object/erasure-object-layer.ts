@@ -315,7 +315,7 @@ export class ErasureObjectLayer implements ObjectLayer {
     await this.ctx.withObjectWrite(bucket, key, async () => {
       const res = await this.ctx.set.readAll(TABLES.objects, objectKey(b.id, key));
       perDrive = res.map((r) => (r.ok && r.value ? decodeRecord(r.value) : undefined));
-      const current = currentOf(res);
+      const current = currentOf(res, perDrive);
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
       const ok = await this.ctx.set.commit(

@@ -44,12 +44,16 @@ function decodeRecords(answers: PerDrive<Buffer | undefined>): PerDrive<ObjectRe
 }
 
 /**
- * The version reads return among raw per-drive records (as a delete reads them before removing
- * them); undefined when there is none or it cannot be told.
+ * The version reads return among the drives' decoded records (`records[d]`, for the drives that
+ * answered in `answers`), as a delete reads them before removing them; undefined when there is
+ * none or it cannot be told.
  */
-export function currentOf(answers: PerDrive<Buffer | undefined>): ObjectRecord | undefined {
+export function currentOf(
+  answers: PerDrive<unknown>,
+  records: readonly (ObjectRecord | undefined)[],
+): ObjectRecord | undefined {
   try {
-    return pickVersion(decodeRecords(answers))?.record;
+    return pickVersion(answers.map((a, d) => (a.ok ? { ok: true as const, value: records[d] } : a)))?.record;
   } catch {
     return undefined;
   }
