@@ -45,30 +45,35 @@ export async function commitVersionLocked(
   const value = encodeRecord(rec);
   const prevShards = await inlineShards(ctx, state);
   const okey = objectKey(bucketId, key);
-  const committed = await commitOnQuorum(
-    set,
-    set.drives.map((_, d) => {
-      if (written && !written.ok[d]) return undefined;
-      const prev = state.perDrive[d];
-      const apply = putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
-      if (prev && prev.dataId !== rec.dataId) apply.push(...dropVersionOps(prev));
-      if (extra) apply.push(...extra.apply(d));
-      // The undo puts back the version the drive held (with its inline shard, which the commit drops).
-      const undo = dropVersionOps(rec);
-      if (prev) undo.push(...putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
-      else undo.push({ op: 'del', table: TABLES.objects, key: okey });
-      // Last, so what they put back (a ref the version's dir had before, say) stands.
-      if (extra) undo.push(...extra.undo(d));
-      return { apply, undo };
-    }),
-    set.writeQuorum(rec.layout),
-    key,
-  ).catch((err) => {
-    throw translateError(err);
-  });
-  const prev = state.current;
-  ctx.usage.change(bucketId, key, prev ? 0 : 1, rec.size - (prev?.size ?? 0));
-  return { rec, state, lacking: committed.filter(Boolean).length < set.size };
+  const writing = ctx.usage.beginWrite(bucketId);
+  try {
+    const committed = await commitOnQuorum(
+      set,
+      set.drives.map((_, d) => {
+        if (written && !written.ok[d]) return undefined;
+        const prev = state.perDrive[d];
+        const apply = putVersionOps(bucketId, key, rec, value, written?.inline?.[d]);
+        if (prev && prev.dataId !== rec.dataId) apply.push(...dropVersionOps(prev));
+        if (extra) apply.push(...extra.apply(d));
+        // The undo puts back the version the drive held (with its inline shard, which the commit drops).
+        const undo = dropVersionOps(rec);
+        if (prev) undo.push(...putVersionOps(bucketId, key, prev, encodeRecord(prev), prevShards[d]));
+        else undo.push({ op: 'del', table: TABLES.objects, key: okey });
+        // Last, so what they put back (a ref the version's dir had before, say) stands.
+        if (extra) undo.push(...extra.undo(d));
+        return { apply, undo };
+      }),
+      set.writeQuorum(rec.layout),
+      key,
+    ).catch((err) => {
+      throw translateError(err);
+    });
+    const prev = state.current;
+    ctx.usage.change(bucketId, key, prev ? 0 : 1, rec.size - (prev?.size ?? 0));
+    return { rec, state, lacking: committed.filter(Boolean).length < set.size };
+  } finally {
+    writing();
+  }
 }
 
 /**

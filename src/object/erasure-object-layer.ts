@@ -318,16 +318,21 @@ export class ErasureObjectLayer implements ObjectLayer {
       const current = currentOf(res, perDrive);
       if (!perDrive.some(Boolean)) return;
       const okey = objectKey(b.id, key);
-      const ok = await this.ctx.set.commit(
-        perDrive.map((prev) =>
-          prev ? [{ op: 'del', table: TABLES.objects, key: okey }, ...dropVersionOps(prev)] : undefined,
-        ),
-      );
-      const failed = ok.filter((c, d) => !c && perDrive[d]).length;
-      const online = this.ctx.set.drives.filter(Boolean).length;
-      if (online - failed < this.ctx.metaWriteQuorum)
-        throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
-      if (current) this.ctx.usage.change(b.id, key, -1, -current.size);
+      const writing = this.ctx.usage.beginWrite(b.id);
+      try {
+        const ok = await this.ctx.set.commit(
+          perDrive.map((prev) =>
+            prev ? [{ op: 'del', table: TABLES.objects, key: okey }, ...dropVersionOps(prev)] : undefined,
+          ),
+        );
+        const failed = ok.filter((c, d) => !c && perDrive[d]).length;
+        const online = this.ctx.set.drives.filter(Boolean).length;
+        if (online - failed < this.ctx.metaWriteQuorum)
+          throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
+        if (current) this.ctx.usage.change(b.id, key, -1, -current.size);
+      } finally {
+        writing();
+      }
     });
     await deleteVersionsData(this.ctx, b.id, perDrive);
     // Unversioned: the one (null) version is removed, and named back only when the request named it.

@@ -274,12 +274,14 @@ export class Scanner {
       for (;;) {
         if (walk.stopped()) return undefined;
         if (walk.paced) this.pacer.begin();
+        const read = counting ? this.usage.beginRead(b.id, counting) : undefined;
         const page = await mergedScan(this.ctx.set, TABLES.objects, {
           start,
           startExclusive: exclusive,
           ...(end ? { end } : {}),
           limit: PAGE,
         });
+        read?.();
         if (page.answered < this.ctx.metaReadQuorum) {
           this.ctx.log(`scanner: only ${page.answered} drives answered in ${bucket}; skipped it this time`);
           return undefined;
@@ -287,6 +289,9 @@ export class Scanner {
         const last = page.entries.at(-1);
         // The counters hear of changes by object key (without the bucket id in front).
         if (counting && last) counting.cursor = last.key.subarray(start0.length);
+        // The last page: keys after it did not exist when it was read, so any change from now on is
+        // one this count has not seen.
+        if (counting && (!last || page.entries.length < PAGE)) counting.atEnd = true;
         for (const e of page.entries) {
           const key = keyOfObjectKey(e.key);
           const seen = await scanObject(this.ctx, bucket, b.id, key, e.perDrive, walk.pass.deep);

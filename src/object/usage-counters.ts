@@ -19,16 +19,31 @@ interface Counter {
 export class BucketCount {
   /** The last key the count has read; changes to keys up to it are added at the end. */
   cursor: Buffer | undefined;
+  /** The count has read the bucket's last page: every later change is one it did not see. */
+  atEnd = false;
+  /**
+   * A page was read while a commit to the bucket was under way, so the count cannot tell whether
+   * it saw that commit: its result is not used (the kept counters stay; the next pass corrects).
+   */
+  ambiguous = false;
   readonly adjust: Counter = { objects: 0, bytes: 0 };
 
   passed(key: string): boolean {
+    if (this.atEnd) return true;
     return this.cursor !== undefined && Buffer.compare(Buffer.from(key, 'utf8'), this.cursor) <= 0;
   }
+}
+
+/** Commits to a bucket's index under way, and how many have started (to spot one during a read). */
+interface Writes {
+  inflight: number;
+  started: number;
 }
 
 export class UsageCounters {
   private readonly byBucket = new Map<string, Counter>();
   private readonly counting = new Map<string, BucketCount>();
+  private readonly writes = new Map<string, Writes>();
   /** A change since the last save. */
   dirty = false;
 
@@ -45,6 +60,7 @@ export class UsageCounters {
   }
 
   dropped(bucketId: string): void {
+    this.writes.delete(bucketId);
     if (this.byBucket.delete(bucketId)) this.dirty = true;
   }
 
@@ -67,6 +83,36 @@ export class UsageCounters {
     }
   }
 
+  /**
+   * A commit that may change the bucket's usage begins; the returned function ends it (after its
+   * `change`, or on failure). A count's page read that overlaps one cannot place it before or after
+   * itself. One map read per commit; the entry lives as long as the bucket.
+   */
+  beginWrite(bucketId: string): () => void {
+    let w = this.writes.get(bucketId);
+    if (!w) {
+      w = { inflight: 0, started: 0 };
+      this.writes.set(bucketId, w);
+    }
+    w.inflight++;
+    w.started++;
+    const entry = w;
+    return () => {
+      entry.inflight--;
+    };
+  }
+
+  /** A count is about to read a page of the bucket; call the result when the page is in. */
+  beginRead(bucketId: string, count: BucketCount): () => void {
+    const w = this.writes.get(bucketId);
+    if (w && w.inflight > 0) count.ambiguous = true;
+    const started = w?.started ?? 0;
+    return () => {
+      // A commit began during the read (even one that has ended since).
+      if ((this.writes.get(bucketId)?.started ?? 0) !== started) count.ambiguous = true;
+    };
+  }
+
   /** Starts a count of the bucket (one at a time per bucket: a second one takes the first's place). */
   startCount(bucketId: string): BucketCount {
     const count = new BucketCount();
@@ -83,6 +129,10 @@ export class UsageCounters {
     // A count that another one replaced stopped hearing of changes: the later one decides.
     if (this.counting.get(bucketId) !== count) return now;
     this.counting.delete(bucketId);
+    if (count.ambiguous) {
+      const kept = this.byBucket.get(bucketId);
+      if (kept) return { objects: kept.objects, bytes: kept.bytes };
+    }
     const before = this.byBucket.get(bucketId);
     if (!before || before.objects !== now.objects || before.bytes !== now.bytes) this.dirty = true;
     this.byBucket.set(bucketId, now);
