@@ -13,6 +13,7 @@ import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
+import { ROOT_PASSWORD, ROOT_USER } from './server-settings.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -22,8 +23,14 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
   const logger = lineLogger();
   const log = (msg: string) => logger.info(msg);
+  for (const notice of config.notices) log(notice);
+  const rootUser = config.settings.get(ROOT_USER);
+  const rootPassword = config.settings.get(ROOT_PASSWORD);
   const credentials = await resolveRootCredentials(
-    process.env,
+    {
+      ...(rootUser === '' ? {} : { CAIRN_ROOT_USER: rootUser }),
+      ...(rootPassword === '' ? {} : { CAIRN_ROOT_PASSWORD: rootPassword }),
+    },
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
