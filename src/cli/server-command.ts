@@ -12,8 +12,9 @@ import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { lineLogger } from '../util/logger.js';
+import { RuntimeSettings } from '../util/runtime-settings.js';
 import { parseServerConfig } from './server-config.js';
-import { ROOT_PASSWORD, ROOT_USER } from './server-settings.js';
+import { CAPACITY, DRIVE_RESERVE, ROOT_PASSWORD, ROOT_USER, SERVER_SETTINGS } from './server-settings.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -35,6 +36,15 @@ export async function runServerCommand(args: string[]): Promise<void> {
   );
   const startedAt = new Date();
   const objects = await openObjectLayer({ drives: config.drives, parity: config.parity, logger: log });
+  // Dynamic settings: what flags, environment and file gave, else what `admin config set` stored.
+  const runtime = await RuntimeSettings.open(
+    SERVER_SETTINGS,
+    (spec) => config.settings.resolved(spec),
+    objects,
+    log,
+  );
+  runtime.onChange(CAPACITY, (capacity) => objects.setWriteLimits({ capacity }));
+  runtime.onChange(DRIVE_RESERVE, (driveReserve) => objects.setWriteLimits({ driveReserve }));
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
