@@ -70,6 +70,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
         version,
         startedAt,
         endpoint: () => endpoint,
+        settings: runtime,
       }),
       s3Mount({
         objects,

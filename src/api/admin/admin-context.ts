@@ -3,6 +3,7 @@ import type { Principal } from '../../iam/authorizer.js';
 import type { IamAuthorizer } from '../../iam/iam-authorizer.js';
 import type { IamStore } from '../../iam/iam-store.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import type { RuntimeSettings } from '../../util/runtime-settings.js';
 import { invalidArgument } from './admin-errors.js';
 
 export interface AdminServices {
@@ -15,6 +16,8 @@ export interface AdminServices {
   startedAt: Date;
   /** The address clients reach this server at, reported as the server's endpoint. */
   endpoint: () => string;
+  /** Dynamic settings (get-config-kv, set-config-kv). */
+  settings?: RuntimeSettings;
 }
 
 export interface AdminContext {

@@ -1,5 +1,6 @@
 /** Every admin route, by path below `/minio/admin/v3/` and method. */
 import type { AdminRoute } from './admin-context.js';
+import { CONFIG_ROUTES } from './config-routes.js';
 import { GROUP_ROUTES } from './group-routes.js';
 import { INFO_ROUTES } from './info-routes.js';
 import { POLICY_ROUTES } from './policy-routes.js';
@@ -12,4 +13,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...POLICY_ROUTES,
   ...SERVICE_ACCOUNT_ROUTES,
   ...INFO_ROUTES,
+  ...CONFIG_ROUTES,
 ];

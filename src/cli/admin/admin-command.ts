@@ -3,6 +3,7 @@ import { AdminClient } from './admin-client.js';
 import { aliasCommands } from './alias-commands.js';
 import { configDir, findAlias, loadConfig } from './alias-config.js';
 import { AdminCliError, type Command, type CommandResult, UsageError } from './command.js';
+import { configCommands } from './config-commands.js';
 import { groupCommands } from './group-commands.js';
 import { infoCommand } from './info-command.js';
 import { helpText, resolveCommand } from './parse.js';
@@ -18,6 +19,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   ...groupCommands,
   ...policyCommands,
   infoCommand,
+  ...configCommands,
 ];
 
 export interface AdminIo {
