@@ -76,7 +76,9 @@ export class DriveSpace {
    * would be left below its reserve. Call the returned function when the write ended.
    */
   async admit(perDrive: number): Promise<() => void> {
-    if (this.short(await this.current(), perDrive) >= 0)
+    const cached = await this.current();
+    // A refusal is judged on a fresh reading: space freed a moment ago counts at once.
+    if (this.short(cached, perDrive) >= 0 && this.short(await this.refresh(), perDrive) >= 0)
       throw new ObjectLayerError('StorageFull', STORAGE_FULL_MESSAGE);
     this.pending += perDrive;
     let released = false;
