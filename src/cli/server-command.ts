@@ -17,8 +17,10 @@ import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { createLogger } from '../util/pino-logger.js';
+import { RuntimeSettings } from '../util/runtime-settings.js';
 import { parseAuditWebhook } from './audit-settings.js';
 import { parseServerConfig } from './server-config.js';
+import { CAPACITY, DRIVE_RESERVE, ROOT_PASSWORD, ROOT_USER, SERVER_SETTINGS } from './server-settings.js';
 import { cairnVersion } from './version.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
@@ -31,8 +33,14 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const metricsAuth = prometheusAuthType(process.env);
   const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
+  for (const notice of config.notices) log(notice);
+  const rootUser = config.settings.get(ROOT_USER);
+  const rootPassword = config.settings.get(ROOT_PASSWORD);
   const credentials = await resolveRootCredentials(
-    process.env,
+    {
+      ...(rootUser === '' ? {} : { CAIRN_ROOT_USER: rootUser }),
+      ...(rootPassword === '' ? {} : { CAIRN_ROOT_PASSWORD: rootPassword }),
+    },
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
@@ -42,6 +50,15 @@ export async function runServerCommand(args: string[]): Promise<void> {
     logger,
     scanner: config.scanner,
   });
+  // Dynamic settings: what flags, environment and file gave, else what `admin config set` stored.
+  const runtime = await RuntimeSettings.open(
+    SERVER_SETTINGS,
+    (spec) => config.settings.resolved(spec),
+    objects,
+    log,
+  );
+  runtime.onChange(CAPACITY, (capacity) => objects.setWriteLimits({ capacity }));
+  runtime.onChange(DRIVE_RESERVE, (driveReserve) => objects.setWriteLimits({ driveReserve }));
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
@@ -77,6 +94,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
         get trace() {
           return trace;
         },
+        settings: runtime,
       }),
       s3Mount({
         objects,
