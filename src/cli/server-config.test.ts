@@ -103,4 +103,46 @@ describe('server settings', () => {
     assert.match(bad(['--config', file, '/d'], {}), /CAIRN_CAPACTY is not a setting/);
     assert.match(bad(['--config', join(dir, 'missing.json'), '/d'], {}), /ENOENT/);
   });
+
+  test("the scanner's settings: MinIO's names, the cycle by speed unless given, CAIRN_SCRUB_INTERVAL over MINIO_HEAL_BITROTSCAN", () => {
+    const scanner = (args: string[], env: NodeJS.ProcessEnv) =>
+      parseServerConfig([...args, '/d'], env).scanner;
+    const defaults = scanner([], {});
+    assert.deepEqual(
+      { speed: defaults.speed, cycleMs: defaults.cycleMs, scrub: defaults.scrubIntervalMs },
+      { speed: 'default', cycleMs: 60_000, scrub: 30 * 86_400_000 },
+    );
+    const slowest = scanner([], { MINIO_SCANNER_SPEED: 'slowest' });
+    assert.deepEqual([slowest.speed, slowest.delay, slowest.cycleMs], ['slowest', 100, 30 * 60_000]);
+    assert.equal(scanner(['--scanner-speed', 'fastest'], { CAIRN_SCANNER_CYCLE: '500ms' }).cycleMs, 500);
+    assert.equal(scanner([], { MINIO_SCANNER_CYCLE: '2m' }).cycleMs, 120_000);
+    assert.equal(scanner([], { CAIRN_SCANNER_OBJECTS_PER_SEC: '250' }).objectsPerSec, 250);
+    assert.equal(scanner([], { MINIO_HEAL_BITROTSCAN: '2m' }).scrubIntervalMs, 60 * 86_400_000, 'months');
+    assert.equal(
+      scanner([], { MINIO_HEAL_BITROTSCAN: '2m', CAIRN_SCRUB_INTERVAL: '10m' }).scrubIntervalMs,
+      600_000,
+      'minutes, and Cairn first',
+    );
+    assert.equal(scanner(['--scrub-interval', 'off'], {}).scrubIntervalMs, undefined);
+    assert.equal(scanner([], { CAIRN_SCRUB_INTERVAL: 'on' }).scrubIntervalMs, 0);
+    assert.throws(
+      () => scanner([], { CAIRN_SCANNER_SPEED: 'ludicrous' }),
+      /scanner_speed \(CAIRN_SCANNER_SPEED\)/,
+    );
+    assert.throws(() => scanner([], { CAIRN_SCANNER_CYCLE: 'soon' }), /scanner_cycle .*duration/);
+    assert.throws(() => scanner([], { MINIO_HEAL_BITROTSCAN: '3d' }), /heal_bitrotscan .*months/);
+  });
+
+  test('the log level: --log-level or CAIRN_LOG_LEVEL, any case, info by default', () => {
+    assert.equal(parseServerConfig(['/d'], {}).logLevel, 'info');
+    assert.equal(
+      parseServerConfig(['--log-level', 'DEBUG', '/d'], { CAIRN_LOG_LEVEL: 'error' }).logLevel,
+      'debug',
+    );
+    assert.equal(parseServerConfig(['/d'], { CAIRN_LOG_LEVEL: 'warn' }).logLevel, 'warn');
+    assert.throws(
+      () => parseServerConfig(['/d'], { CAIRN_LOG_LEVEL: 'loud' }),
+      /log_level \(CAIRN_LOG_LEVEL\).*debug/,
+    );
+  });
 });

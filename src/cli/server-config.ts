@@ -1,21 +1,24 @@
 import { resolve } from 'node:path';
+import type { AuditWebhookConfig } from '../api/audit/audit-log.js';
 import { expandEllipses } from '../cluster/ellipsis.js';
-import {
-  parseScannerSettings,
-  type ScannerSettings,
-  ScannerSettingsError,
-} from '../object/scanner-settings.js';
+import { type ScannerSettings, type ScannerSpeed, scannerSettings } from '../object/scanner-settings.js';
 import type { LogLevel } from '../util/logger.js';
 import { ResolvedSettings, type SettingSpec } from '../util/settings.js';
+import { auditWebhookConfig } from './audit-settings.js';
 import { readConfigFile } from './config-file.js';
 import { ConfigError } from './server-config-error.js';
 import {
   ADDRESS,
   CONFIG_FILE,
   DOMAIN,
+  HEAL_BITROTSCAN,
   LOG_LEVEL,
   OPTS,
   REGION,
+  SCANNER_CYCLE,
+  SCANNER_OBJECTS_PER_SEC,
+  SCANNER_SPEED,
+  SCRUB_INTERVAL,
   SERVER_SETTINGS,
   STORAGE_CLASS_STANDARD,
   VOLUMES,
@@ -37,6 +40,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** The scanner's pace and scrub cadence. */
   scanner: ScannerSettings;
+  /** The audit webhook, when enabled. */
+  audit: AuditWebhookConfig | undefined;
   /** Every setting's value and where it came from. */
   settings: ResolvedSettings;
   /** Things worth saying at start (names in the config file that are not settings). */
@@ -47,9 +52,10 @@ export const SERVER_USAGE = `Usage: cairn server [OPTION...] DRIVE...
 
   DRIVE   a directory; MinIO ellipses expand: /srv/disk{1...4}
 
-Every setting is a flag, an environment variable (Cairn's, and MinIO's name where MinIO has one)
-and a key of the config file; a flag wins over the environment, the environment over the file, the
-file over a value stored with \`cairn admin config set\` (dynamic settings), that over the default.
+Every setting is an environment variable (Cairn's, and MinIO's name where MinIO has one) and a key
+of the config file, and most are a flag too; a flag wins over the environment, the environment over
+the file, the file over a value stored with \`cairn admin config set\` (dynamic settings), that over
+the default.
 
 ${settingsHelp(SERVER_SETTINGS)}`;
 
@@ -134,25 +140,27 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     region: region.value,
     enforceRegion: region.source !== 'default',
     logLevel: settings.get(LOG_LEVEL),
-    scanner: scannerSettings(env),
+    scanner: scannerSettingsAt(settings, settings.get(SCANNER_SPEED)),
+    audit: auditWebhookConfig(settings),
     settings,
     notices,
   };
 }
 
-function scannerSettings(env: NodeJS.ProcessEnv): ScannerSettings {
-  try {
-    return parseScannerSettings({
-      speed: env.CAIRN_SCANNER_SPEED ?? env.MINIO_SCANNER_SPEED,
-      objectsPerSec: env.CAIRN_SCANNER_OBJECTS_PER_SEC,
-      cycle: env.CAIRN_SCANNER_CYCLE ?? env.MINIO_SCANNER_CYCLE,
-      scrubInterval: env.CAIRN_SCRUB_INTERVAL,
-      bitrotScan: env.MINIO_HEAL_BITROTSCAN,
-    });
-  } catch (err) {
-    if (err instanceof ScannerSettingsError) throw new ConfigError(err.message);
-    throw err;
-  }
+/**
+ * The scanner's settings at `speed` (the configured one, or a new one set at run time): a cycle
+ * given keeps its length, else the speed's applies; CAIRN_SCRUB_INTERVAL (or the flag or file key)
+ * wins over MinIO's MINIO_HEAL_BITROTSCAN.
+ */
+export function scannerSettingsAt(settings: ResolvedSettings, speed: ScannerSpeed): ScannerSettings {
+  const scrub = settings.resolved(SCRUB_INTERVAL);
+  const bitrot = settings.resolved(HEAL_BITROTSCAN);
+  return scannerSettings({
+    speed,
+    objectsPerSec: settings.get(SCANNER_OBJECTS_PER_SEC),
+    cycleMs: settings.get(SCANNER_CYCLE),
+    scrubIntervalMs: scrub.source === 'default' && bitrot.source !== 'default' ? bitrot.value : scrub.value,
+  });
 }
 
 function checkParity(settings: ResolvedSettings, driveCount: number): number | undefined {

@@ -4,6 +4,14 @@
  * server-config.ts or server-command.ts with `settings.get(ROW)`, and, when `dynamic`, register
  * how to apply a change at run time in server-command.ts (`runtime.onChange`).
  */
+import { parsePrometheusAuthType } from '../api/metrics/metrics-handler.js';
+import {
+  parseBitrotScan,
+  parseDuration,
+  parseObjectsPerSec,
+  parseScrubInterval,
+  SCANNER_SPEEDS,
+} from '../object/scanner-settings.js';
 import { LOG_LEVELS } from '../util/logger.js';
 import {
   enumType,
@@ -14,12 +22,10 @@ import {
   sizeOrShareType,
   stringType,
 } from '../util/setting-types.js';
-import type { SettingSpec } from '../util/settings.js';
+import { defineSetting, type SettingSpec } from '../util/settings.js';
+import { AUDIT_WEBHOOK_SETTINGS } from './audit-settings.js';
 
-/** Declares a row, keeping its value type for `settings.get`. */
-export function defineSetting<T>(spec: SettingSpec<T>): SettingSpec<T> {
-  return spec;
-}
+export { defineSetting };
 
 export interface ListenAddress {
   host: string;
@@ -58,6 +64,39 @@ const reserveType: SettingType<SizeOrShare | undefined> = {
   label: 'SIZE|N%',
   parse: (text) => (text.trim() === '' || text.trim() === 'auto' ? undefined : sizeOrShareType.parse(text)),
   format: (v) => (v === undefined ? '' : sizeOrShareType.format(v)),
+};
+
+/** A duration as the scanner settings write it (`90s`, `10m`, `30d`). */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** '' (the speed's own cycle) or a duration. */
+const cycleType: SettingType<number | undefined> = {
+  label: 'DURATION',
+  parse: (text) => (text.trim() === '' ? undefined : parseDuration(text)),
+  format: (v) => (v === undefined ? '' : formatDuration(v)),
+};
+
+/** `off` (undefined), `on` (0: every pass) or a duration. */
+const scrubType: SettingType<number | undefined> = {
+  label: 'DURATION|on|off',
+  parse: parseScrubInterval,
+  format: (v) => (v === undefined ? 'off' : v === 0 ? 'on' : formatDuration(v)),
+};
+
+/** MinIO's MINIO_HEAL_BITROTSCAN: `on`, `off` or `Nm` (months); '' when not given. */
+const bitrotScanType: SettingType<number | undefined> = {
+  label: 'on|off|Nm',
+  parse: (text) => (text.trim() === '' ? undefined : parseBitrotScan(text)),
+  format: (v) => (v === undefined ? 'off' : v === 0 ? 'on' : `${Math.round(v / (30 * 86_400_000))}m`),
 };
 
 export const CONFIG_FILE = defineSetting({
@@ -183,6 +222,70 @@ export const LOG_LEVEL = defineSetting({
     'the least severe log lines written (JSON lines; readable lines on a terminal); debug adds one line per request',
 });
 
+export const PROMETHEUS_AUTH_TYPE = defineSetting({
+  name: 'prometheus_auth_type',
+  flag: '--prometheus-auth-type',
+  env: ['CAIRN_PROMETHEUS_AUTH_TYPE', 'MINIO_PROMETHEUS_AUTH_TYPE'],
+  type: { label: 'jwt|public', parse: parsePrometheusAuthType, format: (v) => v },
+  default: 'jwt',
+  dynamic: false,
+  description:
+    'who may scrape /minio/v2/metrics: jwt, a bearer token from cairn admin prometheus generate (a key allowed admin:Prometheus); public, anyone',
+});
+
+export const SCANNER_SPEED = defineSetting({
+  name: 'scanner_speed',
+  flag: '--scanner-speed',
+  env: ['CAIRN_SCANNER_SPEED', 'MINIO_SCANNER_SPEED'],
+  type: enumType(SCANNER_SPEEDS),
+  default: 'default',
+  dynamic: true,
+  description:
+    "the background scanner's share of the machine, as MinIO's speeds (default: a third of the time it runs); a change applies at once, to the pause between passes too",
+});
+
+export const SCANNER_OBJECTS_PER_SEC = defineSetting({
+  name: 'scanner_objects_per_sec',
+  flag: '--scanner-objects-per-sec',
+  env: ['CAIRN_SCANNER_OBJECTS_PER_SEC'],
+  type: { label: 'N', parse: parseObjectsPerSec, format: (v) => String(v) },
+  default: '0',
+  dynamic: false,
+  description: 'at most N objects scanned per second, on top of the speed; 0: no bound',
+});
+
+export const SCANNER_CYCLE = defineSetting({
+  name: 'scanner_cycle',
+  flag: '--scanner-cycle',
+  env: ['CAIRN_SCANNER_CYCLE', 'MINIO_SCANNER_CYCLE'],
+  type: cycleType,
+  default: '',
+  dynamic: false,
+  description:
+    'pause between scanner passes (500ms, 90s, 10m, 1h; a bare number is seconds); default by speed: 1m (fastest 1s, slowest 30m)',
+});
+
+export const SCRUB_INTERVAL = defineSetting({
+  name: 'scrub_interval',
+  flag: '--scrub-interval',
+  env: ['CAIRN_SCRUB_INTERVAL'],
+  type: scrubType,
+  default: '30d',
+  dynamic: false,
+  description:
+    'how often a scanner pass reads every shard and verifies its bitrot hash (12h, 7d); on: every pass; off: never',
+});
+
+export const HEAL_BITROTSCAN = defineSetting({
+  name: 'heal_bitrotscan',
+  env: ['MINIO_HEAL_BITROTSCAN'],
+  type: bitrotScanType,
+  default: '',
+  dynamic: false,
+  description:
+    "MinIO's form of scrub_interval (on, off, or Nm: every N months), used when scrub_interval is not given",
+});
+
 /** The whole table, in help order. */
 export const SERVER_SETTINGS: readonly SettingSpec[] = [
   VOLUMES,
@@ -195,6 +298,13 @@ export const SERVER_SETTINGS: readonly SettingSpec[] = [
   CAPACITY,
   DRIVE_RESERVE,
   LOG_LEVEL,
+  PROMETHEUS_AUTH_TYPE,
+  SCANNER_SPEED,
+  SCANNER_OBJECTS_PER_SEC,
+  SCANNER_CYCLE,
+  SCRUB_INTERVAL,
+  HEAL_BITROTSCAN,
+  ...AUDIT_WEBHOOK_SETTINGS,
   CONFIG_FILE,
   OPTS,
 ];

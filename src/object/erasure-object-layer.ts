@@ -352,6 +352,10 @@ export class ErasureObjectLayer implements ObjectLayer {
     this.ctx.limits?.set(settings);
   }
 
+  setScannerSettings(settings: ScannerSettings): void {
+    this.scanner.setSettings(settings);
+  }
+
   healStatus(): HealStatus {
     return this.healer.status();
   }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm, ChecksumType } from '../util/checksum.js';
 import type { SizeOrShare } from '../util/setting-types.js';
+import type { ScannerSettings } from './scanner-settings.js';
 
 // The checksum vocabulary belongs to util/ (hashers use it); the seam names it for its callers.
 export type { ChecksumAlgorithm, ChecksumType };
@@ -93,6 +94,8 @@ export interface ObjectLayer {
    * either fails with StorageFull before it stores anything. Only the fields given change.
    */
   setWriteLimits(settings: WriteLimitSettings): void;
+  /** The scanner's pace and scrub cadence from now on (the pause between passes under way too). */
+  setScannerSettings(settings: ScannerSettings): void;
 
   /** Flushes pending commits and closes drives. */
   close(): Promise<void>;

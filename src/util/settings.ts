@@ -26,6 +26,11 @@ export interface SettingSpec<T = unknown> {
   description: string;
 }
 
+/** Declares a row, keeping its value type for `settings.get`. */
+export function defineSetting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
 /** Where a setting's value came from. */
 export type SettingSource = 'flag' | 'env' | 'file' | 'stored' | 'default';
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type CairnProcess, runCairn, startCairn } from '../helpers/cairn-process.js';
+import { adminCall } from '../helpers/iam-fixtures.js';
 import { s3Client } from '../helpers/s3-client.js';
 import { sdkError } from '../s3/fixture.js';
 
@@ -54,7 +55,7 @@ describe('cairn admin config get|set', () => {
     const all = await settings();
     assert.deepEqual(
       all.map((s) => s.key),
-      ['capacity', 'drive_reserve'],
+      ['capacity', 'drive_reserve', 'scanner_speed'],
     );
     const [capacity] = await settings('capacity');
     assert.equal(capacity?.value, '');
@@ -119,4 +120,32 @@ describe('cairn admin config get|set', () => {
     }
     await cairn.restart();
   });
+
+  test('set scanner_speed paces the running scanner at once: fastest starts the pass the default pause held back', async () => {
+    const scanner = async () =>
+      ((await adminCall(cairn, 'POST', 'background-heal/status')).json as { scanner: ScannerState }).scanner;
+    const before = await scanner();
+    assert.equal(before.settings.speed, 'default');
+    assert.equal(before.passes, 0, 'the default speed waits a minute after start before its first pass');
+
+    const set = await admin('config', 'set', 'local', 'scanner_speed=fastest');
+    assert.equal(set.code, 0, set.stderr);
+    const deadline = Date.now() + 15_000;
+    let now = await scanner();
+    while (now.passes === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      now = await scanner();
+    }
+    assert.equal(now.settings.speed, 'fastest');
+    assert.ok(now.passes >= 1, 'a pass ran within seconds of the change');
+
+    const reset = await admin('config', 'set', 'local', 'scanner_speed=');
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.equal((await scanner()).settings.speed, 'default');
+  });
 });
+
+interface ScannerState {
+  settings: { speed: string };
+  passes: number;
+}
