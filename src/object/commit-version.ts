@@ -92,7 +92,6 @@ export async function afterCommit(
   bucketId: string,
   res: CommitResult,
 ) {
-  ctx.limits?.changed(bucket, key, res.rec.size - (res.state.current?.size ?? 0));
   await deleteVersionsData(ctx, bucketId, res.state.perDrive, res.rec.dataId);
   if (res.lacking) ctx.heals.add(bucket, key);
 }

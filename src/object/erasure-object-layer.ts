@@ -50,7 +50,7 @@ import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { storeObject } from './put-object.js';
 import { Scanner } from './scanner.js';
 import { parseScannerSettings, type ScannerSettings } from './scanner-settings.js';
-import { WalkedStoredBytes } from './stored-bytes.js';
+import { CountedStoredBytes } from './stored-bytes.js';
 import { deleteVersionsData, dropVersionOps } from './version-ops.js';
 import { currentOf } from './version-state.js';
 import { WriteLimits } from './write-limits.js';
@@ -94,10 +94,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     for (const i of opened.fresh)
       logger.info(`drive ${opts.drives[i]} was fresh; formatted it for healing`, { drive: opts.drives[i] });
   const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId, opts.scanner);
-  ctx.limits = new WriteLimits(
-    ctx,
-    new WalkedStoredBytes(ctx, async () => (await layer.listBuckets()).map((b) => b.name)),
-  );
+  ctx.limits = new WriteLimits(ctx, new CountedStoredBytes(ctx.usage, () => layer.countUncounted()));
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   await layer.scanner.start();
   layer.watchDrives(opts.drives, opened.format);
@@ -282,8 +279,6 @@ export class ErasureObjectLayer implements ObjectLayer {
         throw new ObjectLayerError('WriteQuorum', `delete of ${key} reached too few drives`);
       if (current) this.ctx.usage.change(b.id, key, -1, -current.size);
     });
-    const removed = perDrive.find(Boolean);
-    if (removed) this.ctx.limits?.changed(bucket, key, -removed.size);
     await deleteVersionsData(this.ctx, b.id, perDrive);
     // Unversioned: the one (null) version is removed, and named back only when the request named it.
     return opts.versionId === undefined
@@ -367,6 +362,16 @@ export class ErasureObjectLayer implements ObjectLayer {
   async bucketUsage(bucket: string): Promise<BucketUsage> {
     const b = await this.ctx.buckets.get(bucket);
     return this.ctx.usage.get(b.id) ?? this.scanner.countBucket(bucket);
+  }
+
+  /** Counts the buckets the usage counters do not hold yet (for the capacity limit). */
+  async countUncounted(): Promise<void> {
+    for (const b of await this.buckets.list()) {
+      await this.bucketUsage(b.name).catch((err: unknown) => {
+        // Deleted since the listing: nothing to count.
+        if (!(err instanceof ObjectLayerError && err.kind === 'NoSuchBucket')) throw err;
+      });
+    }
   }
 
   startHeal(opts: HealRunOptions): Promise<HealRun> {

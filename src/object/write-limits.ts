@@ -17,7 +17,7 @@ export interface WriteHold {
   readonly room: number;
   /** Claims `bytes` more (a body whose length was unknown): StorageFull past the capacity. */
   grow(bytes: number): void;
-  /** Gives the claim back (the write committed, and StoredBytes counted it, or it failed). */
+  /** Gives the claim back (the write committed, and the usage counters hold it, or it failed). */
   release(): void;
 }
 
@@ -95,11 +95,6 @@ export class WriteLimits {
   async explain(err: unknown): Promise<unknown> {
     if (!(err instanceof ObjectLayerError) || err.kind !== 'WriteQuorum') return err;
     return (await this.space.full()) ? new ObjectLayerError('StorageFull', STORAGE_FULL_MESSAGE) : err;
-  }
-
-  /** A committed write or delete changed `bucket/key` by `delta` bytes. */
-  changed(bucket: string, key: string, delta: number): void {
-    if (delta !== 0) this.stored.changed(bucket, key, delta);
   }
 
   /** The capacity error for a body of unknown length that passed it while streaming. */
