@@ -2,7 +2,8 @@
  * Free space on the drives, checked before a write: a drive whose free space would fall below its
  * reserve refuses the write as storage full, so the metadata commits that finish writes never
  * meet a full disk halfway. The drives' free space is read at most once a second (one statfs per
- * drive), and writes admitted since count against it until the next reading.
+ * drive); writes admitted and not ended count against it, and so do writes that ended since the
+ * reading began (their bytes may not be in it), until a reading begun after they ended.
  */
 import type { ErasureSet } from '../erasure/erasure-set.js';
 import type { SizeOrShare } from '../util/setting-types.js';
@@ -33,6 +34,8 @@ export class DriveSpace {
   private refreshing: Promise<Reading> | undefined;
   /** Bytes per drive that admitted writes may still add (not yet in a reading). */
   private pending = 0;
+  /** Bytes per drive of writes that ended since the current reading began: maybe not in it. */
+  private landed = 0;
 
   constructor(private readonly set: ErasureSet) {}
 
@@ -41,9 +44,13 @@ export class DriveSpace {
   }
 
   private refresh(): Promise<Reading> {
-    this.refreshing ??= this.set
+    if (this.refreshing) return this.refreshing;
+    // Writes that ended before the statfs calls begin are in the reading; later ones may not be.
+    const landedBefore = this.landed;
+    this.refreshing = this.set
       .each((d) => d.diskInfo())
       .then((res) => {
+        this.landed -= landedBefore;
         this.reading = {
           at: performance.now(),
           drives: res.map((r) => (r.ok ? { free: r.value.free, total: r.value.total } : undefined)),
@@ -67,7 +74,7 @@ export class DriveSpace {
       (d) =>
         d !== undefined &&
         d.total > 0 &&
-        d.free - this.pending - perDrive < reserveFor(d.total, this.reserve),
+        d.free - this.pending - this.landed - perDrive < reserveFor(d.total, this.reserve),
     );
   }
 
@@ -86,6 +93,7 @@ export class DriveSpace {
       if (released) return;
       released = true;
       this.pending -= perDrive;
+      this.landed += perDrive;
     };
   }
 
