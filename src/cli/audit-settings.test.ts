@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseAuditWebhook } from './audit-settings.js';
-import { ConfigError } from './server-config.js';
+import { SettingError } from '../util/settings.js';
+import { ConfigError, parseServerConfig } from './server-config.js';
+
+/** The audit webhook `cairn server` would start with this environment (read through the settings table). */
+const parseAuditWebhook = (env: NodeJS.ProcessEnv) => parseServerConfig(['/d'], env).audit;
 
 test('the audit webhook is off unless enabled', () => {
   assert.equal(parseAuditWebhook({}), undefined);
   assert.equal(
-    parseAuditWebhook({ CAIRN_AUDIT_WEBHOOK_ENABLE: 'off', CAIRN_AUDIT_WEBHOOK_ENDPOINT: 'x' }),
+    parseAuditWebhook({ CAIRN_AUDIT_WEBHOOK_ENABLE: 'off', CAIRN_AUDIT_WEBHOOK_ENDPOINT: 'http://h/a' }),
     undefined,
   );
 });
@@ -40,10 +46,39 @@ test('bad values are refused at start with the setting named', () => {
     [{ ...on, CAIRN_AUDIT_WEBHOOK_RETRY_INTERVAL: '5m' }, /RETRY_INTERVAL/],
     [{ ...on, CAIRN_AUDIT_WEBHOOK_ENABLE: 'yes' }, /ENABLE/],
     [{ ...on, MINIO_AUDIT_WEBHOOK_CLIENT_CERT: '/c.pem' }, /not supported/],
+    [{ ...on, CAIRN_AUDIT_WEBHOOK_HTTP_TIMEOUT: '10ms' }, /HTTP_TIMEOUT/],
   ] as const) {
     assert.throws(
       () => parseAuditWebhook(env),
-      (err: unknown) => err instanceof ConfigError && pattern.test(err.message),
+      (err: unknown) =>
+        (err instanceof ConfigError || err instanceof SettingError) && pattern.test(err.message),
     );
+  }
+});
+
+test('a config file sets the webhook by its keys (JSON) or its environment names (env file)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-audit-'));
+  try {
+    const json = join(dir, 'cairn.json');
+    await writeFile(
+      json,
+      JSON.stringify({
+        audit_webhook_enable: true,
+        audit_webhook_endpoint: 'http://h/a',
+        audit_webhook_batch_size: 5,
+      }),
+    );
+    assert.deepEqual(parseAuditWebhook({ CAIRN_CONFIG_FILE: json }), {
+      endpoint: 'http://h/a',
+      queueSize: 100_000,
+      batchSize: 5,
+      retryIntervalMs: 3000,
+      httpTimeoutMs: 5000,
+    });
+    const envFile = join(dir, 'minio.env');
+    await writeFile(envFile, 'MINIO_AUDIT_WEBHOOK_ENABLE=on\nMINIO_AUDIT_WEBHOOK_ENDPOINT="http://h/b"\n');
+    assert.equal(parseAuditWebhook({ CAIRN_CONFIG_FILE: envFile })?.endpoint, 'http://h/b');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

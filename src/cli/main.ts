@@ -1,5 +1,6 @@
 import { EllipsisError } from '../cluster/ellipsis.js';
 import { CredentialsError } from '../iam/root-credentials.js';
+import { SettingError } from '../util/settings.js';
 import { runServerCommand } from './server-command.js';
 import { ConfigError, SERVER_USAGE } from './server-config.js';
 import { cairnVersion } from './version.js';
@@ -11,13 +12,17 @@ Commands:
   bench     benchmark an S3 endpoint
   admin     administer a server: aliases, users, groups, policies, service accounts (see cairn admin --help)
 
-${SERVER_USAGE}`;
+Run \`cairn server --help\` for the server's options and settings.`;
+
+/** A setting the operator got wrong: exit status 2, like any command called wrongly. */
+function isSettingError(err: unknown): boolean {
+  return err instanceof ConfigError || err instanceof SettingError || err instanceof EllipsisError;
+}
 
 /** Errors whose message is the whole story for the operator: print it, no stack. */
 function isOperatorError(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
-  if (err instanceof ConfigError || err instanceof CredentialsError || err instanceof EllipsisError)
-    return true;
+  if (isSettingError(err) || err instanceof CredentialsError) return true;
   if (err.name === 'StorageConfigError') return true;
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
@@ -63,6 +68,6 @@ main(process.argv.slice(2)).then(
         `cairn: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
       );
     }
-    process.exit(1);
+    process.exit(isSettingError(err) ? 2 : 1);
   },
 );

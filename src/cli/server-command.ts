@@ -3,7 +3,7 @@ import { adminMount } from '../api/admin/admin-handler.js';
 import { AuditLog } from '../api/audit/audit-log.js';
 import { healthMount } from '../api/health/health.js';
 import { MetricsEndpoints } from '../api/metrics/metrics-endpoints.js';
-import { metricsMount, prometheusAuthType } from '../api/metrics/metrics-handler.js';
+import { metricsMount } from '../api/metrics/metrics-handler.js';
 import { RequestStats } from '../api/metrics/request-stats.js';
 import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
@@ -17,8 +17,17 @@ import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
 import { createLogger } from '../util/pino-logger.js';
-import { parseAuditWebhook } from './audit-settings.js';
-import { parseServerConfig } from './server-config.js';
+import { RuntimeSettings } from '../util/runtime-settings.js';
+import { parseServerConfig, scannerSettingsAt } from './server-config.js';
+import {
+  CAPACITY,
+  DRIVE_RESERVE,
+  PROMETHEUS_AUTH_TYPE,
+  ROOT_PASSWORD,
+  ROOT_USER,
+  SCANNER_SPEED,
+  SERVER_SETTINGS,
+} from './server-settings.js';
 import { cairnVersion } from './version.js';
 
 /** How long SIGTERM waits for in-flight requests before closing their sockets. */
@@ -27,12 +36,16 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** `cairn server`: wires configuration, storage, the S3 front and the listener together. */
 export async function runServerCommand(args: string[]): Promise<void> {
   const config = parseServerConfig(args, process.env);
-  const auditConfig = parseAuditWebhook(process.env);
-  const metricsAuth = prometheusAuthType(process.env);
   const logger = createLogger({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
+  for (const notice of config.notices) log(notice);
+  const rootUser = config.settings.get(ROOT_USER);
+  const rootPassword = config.settings.get(ROOT_PASSWORD);
   const credentials = await resolveRootCredentials(
-    process.env,
+    {
+      ...(rootUser === '' ? {} : { CAIRN_ROOT_USER: rootUser }),
+      ...(rootPassword === '' ? {} : { CAIRN_ROOT_PASSWORD: rootPassword }),
+    },
     config.drives.map((d) => join(d, '.cairn.sys', 'root-credentials.json')),
   );
   const startedAt = new Date();
@@ -42,6 +55,18 @@ export async function runServerCommand(args: string[]): Promise<void> {
     logger,
     scanner: config.scanner,
   });
+  // Dynamic settings: what flags, environment and file gave, else what `admin config set` stored.
+  const runtime = await RuntimeSettings.open(
+    SERVER_SETTINGS,
+    (spec) => config.settings.resolved(spec),
+    objects,
+    log,
+  );
+  runtime.onChange(CAPACITY, (capacity) => objects.setWriteLimits({ capacity }));
+  runtime.onChange(DRIVE_RESERVE, (driveReserve) => objects.setWriteLimits({ driveReserve }));
+  runtime.onChange(SCANNER_SPEED, (speed) =>
+    objects.setScannerSettings(scannerSettingsAt(config.settings, speed)),
+  );
   // Users, groups, policies and service accounts, read from the drives once; served from memory.
   const iam = await IamStore.open(objects, credentials);
   const authorizer = new IamAuthorizer(
@@ -60,7 +85,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
       healthMount(() => ready),
       metricsMount({
         endpoints: new MetricsEndpoints({ stats: requestStats, objects, version }),
-        authType: metricsAuth,
+        authType: config.settings.get(PROMETHEUS_AUTH_TYPE),
         identities: iam,
         allows: (request) => authorizer.allowsIdentity(request),
         // MinIO labels every sample with its node name, host:port.
@@ -77,6 +102,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
         get trace() {
           return trace;
         },
+        settings: runtime,
       }),
       s3Mount({
         objects,
@@ -101,9 +127,9 @@ export async function runServerCommand(args: string[]): Promise<void> {
   const trace = new TraceHub(server, () => endpoint.replace(/^https?:\/\//, ''));
   logRequests(server, logger);
   const audit =
-    auditConfig === undefined
+    config.audit === undefined
       ? undefined
-      : await AuditLog.start(server, auditConfig, {
+      : await AuditLog.start(server, config.audit, {
           deploymentId: (await objects.storageInfo()).deploymentId,
           version,
           log: logger,

@@ -1,11 +1,31 @@
 import { resolve } from 'node:path';
+import type { AuditWebhookConfig } from '../api/audit/audit-log.js';
 import { expandEllipses } from '../cluster/ellipsis.js';
+import { type ScannerSettings, type ScannerSpeed, scannerSettings } from '../object/scanner-settings.js';
+import type { LogLevel } from '../util/logger.js';
+import { ResolvedSettings, type SettingSpec } from '../util/settings.js';
+import { auditWebhookConfig } from './audit-settings.js';
+import { readConfigFile } from './config-file.js';
+import { ConfigError } from './server-config-error.js';
 import {
-  parseScannerSettings,
-  type ScannerSettings,
-  ScannerSettingsError,
-} from '../object/scanner-settings.js';
-import { LOG_LEVELS, type LogLevel } from '../util/logger.js';
+  ADDRESS,
+  CONFIG_FILE,
+  DOMAIN,
+  HEAL_BITROTSCAN,
+  LOG_LEVEL,
+  OPTS,
+  REGION,
+  SCANNER_CYCLE,
+  SCANNER_OBJECTS_PER_SEC,
+  SCANNER_SPEED,
+  SCRUB_INTERVAL,
+  SERVER_SETTINGS,
+  STORAGE_CLASS_STANDARD,
+  VOLUMES,
+} from './server-settings.js';
+import { settingsHelp } from './settings-help.js';
+
+export { ConfigError };
 
 export interface ServerConfig {
   host: string;
@@ -20,65 +40,81 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** The scanner's pace and scrub cadence. */
   scanner: ScannerSettings;
+  /** The audit webhook, when enabled. */
+  audit: AuditWebhookConfig | undefined;
+  /** Every setting's value and where it came from. */
+  settings: ResolvedSettings;
+  /** Things worth saying at start (names in the config file that are not settings). */
+  notices: string[];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export const SERVER_USAGE = `Usage: cairn server [OPTION...] DRIVE...
 
-export const SERVER_USAGE = `Usage: cairn server [--address HOST:PORT] [--domain DOMAIN] DRIVE...
+  DRIVE   a directory; MinIO ellipses expand: /srv/disk{1...4}
 
-  DRIVE         a directory; MinIO ellipses expand: /srv/disk{1...4}
-  --address     listen address (default :9000, all interfaces)
-  --domain      domain for virtual-host-style requests (also CAIRN_DOMAIN, comma-separated)
-  --log-level   debug, info, warn, error or silent (also CAIRN_LOG_LEVEL; default info);
-                debug adds one line per request
+Every setting is an environment variable (Cairn's, and MinIO's name where MinIO has one) and a key
+of the config file, and most are a flag too; a flag wins over the environment, the environment over
+the file, the file over a value stored with \`cairn admin config set\` (dynamic settings), that over
+the default.
 
-Environment:
-  CAIRN_ROOT_USER, CAIRN_ROOT_PASSWORD   root credentials (MINIO_ROOT_* accepted too);
-                                         generated and stored on first start when unset
-  CAIRN_STORAGE_CLASS_STANDARD=EC:N      parity drives per erasure set
-  CAIRN_REGION                           region reported to clients (default us-east-1)
-  CAIRN_AUDIT_WEBHOOK_ENABLE=on          send an audit entry per request to a webhook (MINIO_AUDIT_WEBHOOK_* too):
-  CAIRN_AUDIT_WEBHOOK_ENDPOINT             its URL;  ..._AUTH_TOKEN  the Authorization header value
-  CAIRN_AUDIT_WEBHOOK_QUEUE_DIR            undelivered entries kept on disk here until the target answers 2xx
-  CAIRN_AUDIT_WEBHOOK_QUEUE_SIZE           at most this many undelivered entries (default 100000)
-  CAIRN_AUDIT_WEBHOOK_BATCH_SIZE           entries per POST (default 1)
-  CAIRN_SCANNER_SPEED                    fastest, fast, default, slow or slowest: the background
-                                         scanner's share of the machine (MINIO_SCANNER_SPEED too)
-  CAIRN_SCANNER_OBJECTS_PER_SEC=N        at most N objects scanned per second (default: no bound)
-  CAIRN_SCANNER_CYCLE=DURATION           pause between scanner passes (default by speed, 1m)
-  CAIRN_SCRUB_INTERVAL=DURATION|on|off   how often every shard's bitrot hash is verified
-                                         (default 30d; on: every pass; MINIO_HEAL_BITROTSCAN too)`;
-/** Turns `cairn server` arguments and environment into a checked configuration. */
-export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
-  let address = ':9000';
-  let logLevel = env.CAIRN_LOG_LEVEL ?? 'info';
-  const domains = (env.CAIRN_DOMAIN ?? env.MINIO_DOMAIN ?? '')
-    .split(',')
-    .map((d) => d.trim().toLowerCase())
-    .filter(Boolean);
-  const patterns: string[] = [];
+${settingsHelp(SERVER_SETTINGS)}`;
+
+/** Flags on `args` by setting name (a repeated list flag accumulates), and the positional arguments. */
+function parseFlags(args: readonly string[], specs: readonly SettingSpec[]) {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--address' || arg === '--domain' || arg === '--log-level') {
-      const value = args[++i];
-      if (value === undefined) throw new ConfigError(`${arg} needs a value`);
-      if (arg === '--address') address = value;
-      else if (arg === '--log-level') logLevel = value;
-      else domains.push(value.toLowerCase());
-    } else if (arg.startsWith('--address=')) {
-      address = arg.slice('--address='.length);
-    } else if (arg.startsWith('--log-level=')) {
-      logLevel = arg.slice('--log-level='.length);
-    } else if (arg.startsWith('-')) {
-      throw new ConfigError(`unknown option ${arg}`);
-    } else {
-      patterns.push(arg);
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
     }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    const spec = specs.find((s) => s.flag === name);
+    if (spec === undefined) throw new ConfigError(`unknown option ${name} (see cairn server --help)`);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`${name} needs a value`);
+    const before = flags.get(spec.name);
+    // Lists (--domain a --domain b) accumulate; anything else: the last one wins.
+    flags.set(
+      spec.name,
+      before !== undefined && spec.type.label.includes('...') ? `${before},${value}` : value,
+    );
   }
-  if (patterns.length === 0) throw new ConfigError('name at least one drive directory');
-  const { host, port } = parseAddress(address);
+  return { flags, positional };
+}
+
+/**
+ * Turns `cairn server` arguments, the environment and the config file into a checked configuration.
+ * Throws ConfigError or SettingError (one line naming the setting) on a bad value.
+ */
+export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const command = parseFlags(args, SERVER_SETTINGS);
+  const notices: string[] = [];
+  const configPath =
+    command.flags.get(CONFIG_FILE.name) ??
+    CONFIG_FILE.env.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  const file = configPath === undefined ? undefined : readConfigFile(configPath, SERVER_SETTINGS);
+  if (file && file.ignored.length > 0)
+    notices.push(`config file ${file.path}: ignoring ${file.ignored.join(', ')} (not Cairn settings)`);
+
+  // MINIO_OPTS-style options: below the command line's own.
+  const optsText =
+    command.flags.get(OPTS.name) ?? OPTS.env.map((n) => env[n]).find(Boolean) ?? file?.values.get(OPTS.name);
+  const extra = optsText ? parseFlags(optsText.trim().split(/\s+/), SERVER_SETTINGS) : undefined;
+  const flags = new Map([...(extra?.flags ?? []), ...command.flags]);
+  const positional = [...command.positional, ...(extra?.positional ?? [])];
+  if (positional.length > 0) flags.set(VOLUMES.name, positional.join(' '));
+
+  const settings = new ResolvedSettings(SERVER_SETTINGS, {
+    flags,
+    env,
+    ...(file ? { file } : {}),
+  });
+  const patterns = settings.get(VOLUMES);
+  if (patterns.length === 0)
+    throw new ConfigError('name at least one drive directory (arguments, CAIRN_VOLUMES or MINIO_VOLUMES)');
   const drives = patterns.flatMap((p) => expandEllipses(p));
   if (drives.some((d) => /^https?:\/\//.test(d))) {
     throw new ConfigError(
@@ -93,63 +129,45 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
   }
   if (absolute.length > 16)
     throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
+  const { host, port } = settings.get(ADDRESS);
+  const region = settings.resolved(REGION);
   return {
     host,
     port,
     drives: absolute,
-    parity: parseStorageClass(
-      env.CAIRN_STORAGE_CLASS_STANDARD ?? env.MINIO_STORAGE_CLASS_STANDARD,
-      absolute.length,
-    ),
-    domains,
-    region: env.CAIRN_REGION ?? env.MINIO_REGION ?? 'us-east-1',
-    enforceRegion: Boolean(env.CAIRN_REGION ?? env.MINIO_REGION),
-    logLevel: parseLogLevel(logLevel),
-    scanner: scannerSettings(env),
+    parity: checkParity(settings, absolute.length),
+    domains: settings.get(DOMAIN).map((d) => d.toLowerCase()),
+    region: region.value,
+    enforceRegion: region.source !== 'default',
+    logLevel: settings.get(LOG_LEVEL),
+    scanner: scannerSettingsAt(settings, settings.get(SCANNER_SPEED)),
+    audit: auditWebhookConfig(settings),
+    settings,
+    notices,
   };
 }
 
-function parseLogLevel(value: string): LogLevel {
-  const level = value.trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level))
-    throw new ConfigError(`log level ${value}: expected one of ${LOG_LEVELS.join(', ')}`);
-  return level as LogLevel;
+/**
+ * The scanner's settings at `speed` (the configured one, or a new one set at run time): a cycle
+ * given keeps its length, else the speed's applies; CAIRN_SCRUB_INTERVAL (or the flag or file key)
+ * wins over MinIO's MINIO_HEAL_BITROTSCAN.
+ */
+export function scannerSettingsAt(settings: ResolvedSettings, speed: ScannerSpeed): ScannerSettings {
+  const scrub = settings.resolved(SCRUB_INTERVAL);
+  const bitrot = settings.resolved(HEAL_BITROTSCAN);
+  return scannerSettings({
+    speed,
+    objectsPerSec: settings.get(SCANNER_OBJECTS_PER_SEC),
+    cycleMs: settings.get(SCANNER_CYCLE),
+    scrubIntervalMs: scrub.source === 'default' && bitrot.source !== 'default' ? bitrot.value : scrub.value,
+  });
 }
 
-function scannerSettings(env: NodeJS.ProcessEnv): ScannerSettings {
-  try {
-    return parseScannerSettings({
-      speed: env.CAIRN_SCANNER_SPEED ?? env.MINIO_SCANNER_SPEED,
-      objectsPerSec: env.CAIRN_SCANNER_OBJECTS_PER_SEC,
-      cycle: env.CAIRN_SCANNER_CYCLE ?? env.MINIO_SCANNER_CYCLE,
-      scrubInterval: env.CAIRN_SCRUB_INTERVAL,
-      bitrotScan: env.MINIO_HEAL_BITROTSCAN,
-    });
-  } catch (err) {
-    if (err instanceof ScannerSettingsError) throw new ConfigError(err.message);
-    throw err;
-  }
-}
-
-function parseAddress(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(':');
-  if (colon < 0) throw new ConfigError(`--address ${address}: expected HOST:PORT or :PORT`);
-  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  const port = Number(address.slice(colon + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`--address ${address}: invalid port`);
-  }
-  return { host: host || '0.0.0.0', port };
-}
-
-function parseStorageClass(value: string | undefined, driveCount: number): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const match = /^EC:(\d+)$/.exec(value.trim());
-  if (!match) throw new ConfigError(`CAIRN_STORAGE_CLASS_STANDARD=${value}: expected EC:N`);
-  const parity = Number(match[1]);
-  if (parity > Math.floor(driveCount / 2)) {
+function checkParity(settings: ResolvedSettings, driveCount: number): number | undefined {
+  const { value: parity, text, origin } = settings.resolved(STORAGE_CLASS_STANDARD);
+  if (parity !== undefined && parity > Math.floor(driveCount / 2)) {
     throw new ConfigError(
-      `CAIRN_STORAGE_CLASS_STANDARD=${value}: parity ${parity} is impossible with ${driveCount} drive(s) (at most ${Math.floor(driveCount / 2)})`,
+      `invalid storage_class_standard (${origin}) ${text}: parity ${parity} is impossible with ${driveCount} drive(s) (at most ${Math.floor(driveCount / 2)})`,
     );
   }
   return parity;

@@ -23,6 +23,8 @@ export interface EncodeOptions {
   onTooLong: () => Error;
   /** Hashes shard blocks off the event loop, in place (see bitrotHashes). */
   pool?: HashPool;
+  /** Told of each drive's write failure (to tell a full disk from a failing one). */
+  onWriteError?: (drive: number, err: unknown) => void;
 }
 
 export interface EncodeResult {
@@ -118,7 +120,8 @@ export async function encodeStream(
           const idx = layout.dist[d] as number;
           try {
             await w.write([hashes[idx] as Buffer, shards[idx] as Buffer]);
-          } catch {
+          } catch (err) {
+            opts.onWriteError?.(d, err);
             failed[d] = true;
             await w.abort();
           }
@@ -216,14 +219,19 @@ function copyInto(dst: Buffer, dstOffset: number, src: Buffer, srcOffset: number
  * Flushes (fdatasync) and closes every writer whose drive did not fail during encoding; a writer
  * whose flush fails is aborted. finished[d] is true for the drives whose shard file is durable.
  */
-export function finishWriters(writers: (ShardWriter | undefined)[], failed: boolean[]): Promise<boolean[]> {
+export function finishWriters(
+  writers: (ShardWriter | undefined)[],
+  failed: boolean[],
+  onWriteError?: (drive: number, err: unknown) => void,
+): Promise<boolean[]> {
   return Promise.all(
     writers.map(async (w, i) => {
       if (!w || failed[i]) return false;
       try {
         await w.finish();
         return true;
-      } catch {
+      } catch (err) {
+        onWriteError?.(i, err);
         await w.abort();
         return false;
       }

@@ -8,7 +8,7 @@ import { type ContentDigests, createContentHasher, type DigestSpec } from './con
 import { decodeRange } from './erasure-decode.js';
 import { encodeStream, finishWriters, MemoryShardWriter } from './erasure-encode.js';
 import { BLOCK_SIZE, distribution, type ErasureLayout, writeQuorum } from './erasure-layout.js';
-import { ErasureWriteQuorum } from './errors.js';
+import { ErasureDriveFull, ErasureWriteQuorum, isNoSpace } from './errors.js';
 import { ReedSolomon, RS_CODEC_ID } from './reed-solomon.js';
 import { memoryShardStream } from './shard-frames.js';
 
@@ -195,11 +195,19 @@ export class ErasureSet {
     const tmpId = randomId();
     const quorum = this.writeQuorum(layout);
     let writers: (ShardWriter | undefined)[];
+    // A write that misses quorum because disks are full says so: the client must not just retry.
+    let noSpace = false;
+    const onWriteError = (_drive: number, err: unknown) => {
+      if (isNoSpace(err)) noSpace = true;
+    };
     if (opts.inline) {
       writers = this.drives.map((d) => (d ? new MemoryShardWriter() : undefined));
     } else {
       const opened = await this.each((d) => d.createTempFile(tmpId, opts.file));
-      writers = opened.map((r) => (r.ok ? r.value : undefined));
+      writers = opened.map((r, d) => {
+        if (!r.ok) onWriteError(d, r.error);
+        return r.ok ? r.value : undefined;
+      });
     }
     const hasher = createContentHasher(opts.digests, opts.maxBytes, this.pool);
     try {
@@ -211,9 +219,10 @@ export class ErasureSet {
         onData: (block) => hasher.update(block),
         maxBytes: opts.maxBytes,
         onTooLong: opts.onTooLong,
+        onWriteError,
         ...(this.pool ? { pool: this.pool } : {}),
       });
-      const finished = await finishWriters(writers, failed);
+      const finished = await finishWriters(writers, failed, onWriteError);
       const okCount = finished.filter(Boolean).length;
       if (okCount < quorum)
         throw new ErasureWriteQuorum(
@@ -227,6 +236,7 @@ export class ErasureSet {
       hasher.close();
       await Promise.all(writers.map((w) => w?.abort()));
       if (!opts.inline) await this.discardTemp(tmpId);
+      if (noSpace && err instanceof ErasureWriteQuorum) throw new ErasureDriveFull(err.message);
       throw err;
     }
   }

@@ -7,3 +7,14 @@ export class ErasureWriteQuorum extends Error {
 export class ErasureReadQuorum extends Error {
   override name = 'ErasureReadQuorum';
 }
+
+/** Write quorum was missed because drives ran out of space (ENOSPC, EDQUOT). */
+export class ErasureDriveFull extends ErasureWriteQuorum {
+  override name = 'ErasureDriveFull';
+}
+
+/** Whether a drive's error says its disk (or quota) is full. */
+export function isNoSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}

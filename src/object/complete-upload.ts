@@ -31,6 +31,7 @@ import { stripEtag } from './put-checks.js';
 import { repeatedCompletion } from './repeated-complete.js';
 import { readParts, readUpload, type StoredPart, type UploadRecord } from './upload-store.js';
 import { putRefOp } from './version-ops.js';
+import type { WriteHold } from './write-limits.js';
 
 /** The stored parts `parts` names, in order: each must exist with its ETag (and checksum, if sent). */
 function chosenParts(stored: Map<number, StoredPart>, parts: CompletePart[]): StoredPart[] {
@@ -129,7 +130,7 @@ export async function completeUpload(
   key: string,
   opts: CompleteMultipartOptions,
 ): Promise<ObjectInfo> {
-  const { uploadId, parts } = opts;
+  const { parts } = opts;
   const b = await ctx.buckets.get(bucket);
   if (parts.length === 0)
     throw new ObjectLayerError('InvalidArgument', 'a multipart upload needs at least one part');
@@ -138,6 +139,26 @@ export async function completeUpload(
     if ((parts[i] as CompletePart).partNumber <= (parts[i - 1] as CompletePart).partNumber)
       throw new ObjectLayerError('InvalidPartOrder', 'parts must be listed in ascending order');
   }
+  let hold: WriteHold | undefined;
+  try {
+    return await complete(ctx, bucket, key, b.id, opts, (h) => {
+      hold = h;
+    });
+  } finally {
+    hold?.release();
+  }
+}
+
+async function complete(
+  ctx: LayerContext,
+  bucket: string,
+  key: string,
+  bucketId: string,
+  opts: CompleteMultipartOptions,
+  held: (hold: WriteHold) => void,
+): Promise<ObjectInfo> {
+  const { uploadId, parts } = opts;
+  const b = { id: bucketId };
   type Done = { res: CommitResult; u: UploadRecord; unused: StoredPart[]; answered?: StoredChecksum };
   const done = await ctx.withObjectWrite(bucket, key, async (): Promise<Done | { repeated: ObjectInfo }> => {
     let u: UploadRecord;
@@ -155,6 +176,9 @@ export async function completeUpload(
     const stored = new Map((await readParts(ctx, u)).map((p) => [p.n, p]));
     const chosen = chosenParts(stored, parts);
     const { rec, answered } = completedVersion(u, chosen, opts);
+    // The parts are on the drives already: only the capacity is checked.
+    const hold = await ctx.limits?.admit(rec.size, rec.layout.data, false);
+    if (hold) held(hold);
     const used = new Set(chosen.map((s) => s.n));
     const unused = [...stored.values()].filter((s) => !used.has(s.n));
     const res = await commitVersionLocked(

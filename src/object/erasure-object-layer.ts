@@ -1,24 +1,21 @@
 import type { Readable } from 'node:stream';
 import { LocalLocker } from '../cluster/local-locker.js';
-import type { DigestSpec } from '../erasure/content-digests.js';
 import { DriveReconnector } from '../erasure/drive-reconnect.js';
-import { ErasureSet, randomId, type WrittenData } from '../erasure/erasure-set.js';
+import { ErasureSet } from '../erasure/erasure-set.js';
 import { openSetDrives, type SetFormat } from '../erasure/format.js';
 import { HashPool } from '../util/hash-pool.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { BucketConfigStore } from './bucket-config.js';
 import { BucketOps } from './bucket-ops.js';
-import { afterCommit, commitVersionLocked } from './commit-version.js';
 import { ConfigDocuments, SYSTEM_OWNER } from './config-documents.js';
 import { DataPins } from './data-pins.js';
 import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
-import { inlineDataId, objectKey, TABLES } from './index-keys.js';
+import { objectKey, TABLES } from './index-keys.js';
 import { LayerContext, translateError } from './layer-context.js';
 import { MAX_PUT_SIZE } from './limits.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
-import { toObjectInfo } from './object-info.js';
 import type {
   BucketConfigName,
   BucketInfo,
@@ -46,18 +43,17 @@ import type {
   UploadOptions,
   UploadPartOptions,
   VersionOptions,
+  WriteLimitSettings,
 } from './object-layer.js';
 import { checkVersion, ObjectReads } from './object-reads.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';
-import { verifyBody } from './put-checks.js';
-import { receiveBody, receiveUnsizedBody } from './receive-body.js';
+import { storeObject } from './put-object.js';
 import { Scanner } from './scanner.js';
 import { parseScannerSettings, type ScannerSettings } from './scanner-settings.js';
+import { CountedStoredBytes } from './stored-bytes.js';
 import { deleteVersionsData, dropVersionOps } from './version-ops.js';
 import { currentOf } from './version-state.js';
-
-/** Objects up to this size live inline in the metadata record: one index write per drive, no files. */
-export const INLINE_MAX = 128 * 1024;
+import { WriteLimits } from './write-limits.js';
 
 export interface ObjectLayerOptions {
   drives: string[];
@@ -98,6 +94,7 @@ export async function openObjectLayer(opts: ObjectLayerOptions): Promise<ObjectL
     for (const i of opened.fresh)
       logger.info(`drive ${opts.drives[i]} was fresh; formatted it for healing`, { drive: opts.drives[i] });
   const layer = new ErasureObjectLayer(ctx, opts.drives, opened.format.deploymentId, opts.scanner);
+  ctx.limits = new WriteLimits(ctx, new CountedStoredBytes(ctx.usage, () => layer.countUncounted()));
   layer.startBackground(startedAt, !opened.created && opened.fresh.length > 0);
   await layer.scanner.start();
   layer.watchDrives(opts.drives, opened.format);
@@ -242,62 +239,15 @@ export class ErasureObjectLayer implements ObjectLayer {
       throw new ObjectLayerError('EntityTooLarge', `object of ${size} bytes exceeds the single PUT limit`);
     const set = this.ctx.set;
     const layout = set.newLayout(key);
-    const digests: DigestSpec = opts.checksum ? { checksum: opts.checksum.algorithm } : {};
-    let inline: boolean;
-    let written: WrittenData;
-    if (size === undefined) {
-      const limits = { layout, file: 'part.1', inlineMax: INLINE_MAX, maxBytes: MAX_PUT_SIZE, digests };
-      ({ inline, written } = await receiveUnsizedBody(set, body, limits));
-    } else {
-      inline = size <= INLINE_MAX;
-      written = await receiveBody(set, body, { layout, inline, file: 'part.1', size, digests });
-    }
-    const dataId = inline ? inlineDataId() : randomId();
-    const ref = { bucketId: b.id, dataId };
-    let dataCommitted = false;
+    const limits = this.ctx.limits as WriteLimits;
+    const hold = await limits.admit(size, layout.data);
     try {
-      const verified = verifyBody(written.size, size ?? written.size, written.digests, opts);
-      if (!inline) {
-        await set.commitData(written, ref, set.writeQuorum(layout));
-        dataCommitted = true;
-      }
-      const rec: ObjectRecord = {
-        size: written.size,
-        etag: verified.md5.toString('hex'),
-        mtime: 0,
-        meta: { ...opts.metadata },
-        dataId,
-        inline,
-        layout,
-        multipart: false,
-        parts: [],
-      };
-      if (verified.checksum && opts.checksum)
-        rec.checksum = { algorithm: opts.checksum.algorithm, value: verified.checksum, type: 'FULL_OBJECT' };
-      rec.parts = [{ n: 1, size: rec.size, etag: rec.etag, file: 'part.1' }];
-      const committed = await this.commitVersion(bucket, b.id, key, rec, written, opts);
-      return toObjectInfo(bucket, key, committed);
+      return await storeObject(this.ctx, { bucket, bucketId: b.id, key, layout }, body, opts, hold);
     } catch (err) {
-      if (dataCommitted) await set.deleteData(ref);
-      else if (!inline) await set.discardTemp(written.tmpId);
-      throw translateError(err);
+      throw await limits.explain(translateError(err));
+    } finally {
+      hold.release();
     }
-  }
-
-  /** Commits `rec` under the key's write lock, then deletes what it replaced. */
-  private async commitVersion(
-    bucket: string,
-    bucketId: string,
-    key: string,
-    rec: ObjectRecord,
-    written: WrittenData,
-    cond: { ifMatch?: string; ifNoneMatch?: string },
-  ): Promise<ObjectRecord> {
-    const res = await this.ctx.withObjectWrite(bucket, key, () =>
-      commitVersionLocked(this.ctx, bucketId, key, rec, written, cond),
-    );
-    await afterCommit(this.ctx, bucket, key, bucketId, res);
-    return res.rec;
   }
 
   getObjectInfo(bucket: string, key: string, opts?: VersionOptions): Promise<ObjectInfo> {
@@ -398,6 +348,14 @@ export class ErasureObjectLayer implements ObjectLayer {
     };
   }
 
+  setWriteLimits(settings: WriteLimitSettings): void {
+    this.ctx.limits?.set(settings);
+  }
+
+  setScannerSettings(settings: ScannerSettings): void {
+    this.scanner.setSettings(settings);
+  }
+
   healStatus(): HealStatus {
     return this.healer.status();
   }
@@ -409,6 +367,16 @@ export class ErasureObjectLayer implements ObjectLayer {
   async bucketUsage(bucket: string): Promise<BucketUsage> {
     const b = await this.ctx.buckets.get(bucket);
     return this.ctx.usage.get(b.id) ?? this.scanner.countBucket(bucket);
+  }
+
+  /** Counts the buckets the usage counters do not hold yet (for the capacity limit). */
+  async countUncounted(): Promise<void> {
+    for (const b of await this.buckets.list()) {
+      await this.bucketUsage(b.name).catch((err: unknown) => {
+        // Deleted since the listing: nothing to count.
+        if (!(err instanceof ObjectLayerError && err.kind === 'NoSuchBucket')) throw err;
+      });
+    }
   }
 
   startHeal(opts: HealRunOptions): Promise<HealRun> {

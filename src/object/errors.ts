@@ -21,6 +21,8 @@ export type ObjectErrorKind =
   | 'InvalidArgument'
   | 'InvalidRequest'
   | 'WriteQuorum'
+  /** The drives are full, or the instance's capacity limit is reached (the message says which). */
+  | 'StorageFull'
   | 'LockTimeout'
   | 'ReadQuorum';
 

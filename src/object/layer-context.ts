@@ -1,15 +1,17 @@
 import { type Locker, LockTimeout, withLock } from '../cluster/locker.js';
 import { writeQuorum } from '../erasure/erasure-layout.js';
 import type { ErasureSet } from '../erasure/erasure-set.js';
-import { ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
+import { ErasureDriveFull, ErasureReadQuorum, ErasureWriteQuorum } from '../erasure/errors.js';
 import type { HashPool } from '../util/hash-pool.js';
 import type { LogFields, Logger } from '../util/logger.js';
 import { BucketRecords } from './bucket-records.js';
 import type { DataPins } from './data-pins.js';
+import { STORAGE_FULL_MESSAGE } from './drive-space.js';
 import { ObjectLayerError } from './errors.js';
 import { HealQueue } from './heal-queue.js';
 import { UsageCounters } from './usage-counters.js';
 import { VersionState } from './version-state.js';
+import type { WriteLimits } from './write-limits.js';
 
 /**
  * How long an operation waits for a namespace lock. Locks are held only around metadata reads and
@@ -20,6 +22,7 @@ export const LOCK_TIMEOUT_MS = 30_000;
 
 export function translateError(err: unknown): unknown {
   if (err instanceof LockTimeout) return new ObjectLayerError('LockTimeout', err.message);
+  if (err instanceof ErasureDriveFull) return new ObjectLayerError('StorageFull', STORAGE_FULL_MESSAGE);
   if (err instanceof ErasureWriteQuorum) return new ObjectLayerError('WriteQuorum', err.message);
   if (err instanceof ErasureReadQuorum) return new ObjectLayerError('ReadQuorum', err.message);
   return err;
@@ -46,6 +49,8 @@ export class LayerContext {
   readonly log: (msg: string, fields?: LogFields) => void;
   /** Per-bucket objects and bytes, changed by every commit of a current version. */
   readonly usage = new UsageCounters();
+  /** Capacity and free-space checks of writes (set once the layer is built). */
+  limits: WriteLimits | undefined;
 
   constructor(
     readonly set: ErasureSet,

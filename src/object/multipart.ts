@@ -5,7 +5,11 @@ import type { DigestSpec } from '../erasure/content-digests.js';
 import { randomId } from '../erasure/erasure-set.js';
 import { anyValue, holders, type MergedEntry, mergedScan, quorumScan } from '../erasure/merged-scan.js';
 import { commitOnQuorum } from '../erasure/quorum-commit.js';
-import { defaultMultipartChecksumType, multipartChecksumTypeAllowed } from '../util/checksum.js';
+import {
+  type ChecksumAlgorithm,
+  defaultMultipartChecksumType,
+  multipartChecksumTypeAllowed,
+} from '../util/checksum.js';
 import { completeUpload } from './complete-upload.js';
 import { ObjectLayerError } from './errors.js';
 import { idKey, keyOfObjectKey, objectKey, partKey, prefixEnd, TABLES, uploadKey } from './index-keys.js';
@@ -123,12 +127,35 @@ export class MultipartOps {
     if (opts.checksum && u.checksumAlgorithm && opts.checksum.algorithm !== u.checksumAlgorithm)
       throw new ObjectLayerError('InvalidArgument', `the upload uses ${u.checksumAlgorithm} checksums`);
     const algorithm = opts.checksum?.algorithm ?? u.checksumAlgorithm;
-    const set = this.ctx.set;
     const file = `part.${partNumber}.${randomBytes(4).toString('hex')}`;
     const extra = u.checksumAlgorithm === undefined ? DEFAULT_ALGORITHM : undefined;
     const spec: DigestSpec = {};
     if (algorithm) spec.checksum = algorithm;
     if (extra) spec.extra = extra;
+    const hold = await this.ctx.limits?.admit(opts.size, u.layout.data);
+    try {
+      return await this.storePart(bucket, key, b.id, u, body, opts, { file, spec, algorithm });
+    } catch (err) {
+      throw (await this.ctx.limits?.explain(err)) ?? err;
+    } finally {
+      hold?.release();
+    }
+  }
+
+  /** uploadPart once admitted: receives the part, then commits its record. */
+  private async storePart(
+    bucket: string,
+    key: string,
+    bucketId: string,
+    u: UploadRecord,
+    body: Readable,
+    opts: UploadPartOptions,
+    part: { file: string; spec: DigestSpec; algorithm: ChecksumAlgorithm | undefined },
+  ): Promise<PartInfo> {
+    const { uploadId, partNumber } = opts;
+    const { file, spec, algorithm } = part;
+    const set = this.ctx.set;
+    const b = { id: bucketId };
     const written = await receiveBody(set, body, {
       layout: u.layout,
       inline: false,

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm, ChecksumType } from '../util/checksum.js';
+import type { SizeOrShare } from '../util/setting-types.js';
+import type { ScannerSettings } from './scanner-settings.js';
 
 // The checksum vocabulary belongs to util/ (hashers use it); the seam names it for its callers.
 export type { ChecksumAlgorithm, ChecksumType };
@@ -86,9 +88,25 @@ export interface ObjectLayer {
   healRun(token: string): HealRun | undefined;
   /** Stops the run on `bucket` and `prefix`, if one is going; returns it. */
   stopHeal(bucket: string, prefix: string): HealRun | undefined;
+  /**
+   * Limits on what writes may store, applied to every write admitted from now on: the capacity
+   * (logical object bytes; none when undefined) and the free space each drive keeps. A write past
+   * either fails with StorageFull before it stores anything. Only the fields given change.
+   */
+  setWriteLimits(settings: WriteLimitSettings): void;
+  /** The scanner's pace and scrub cadence from now on (the pause between passes under way too). */
+  setScannerSettings(settings: ScannerSettings): void;
 
   /** Flushes pending commits and closes drives. */
   close(): Promise<void>;
+}
+
+/** The limits `setWriteLimits` sets; a field left out keeps its value. */
+export interface WriteLimitSettings {
+  /** Most logical object bytes stored; undefined: no limit. */
+  capacity?: number | undefined;
+  /** Free space each drive keeps; undefined: max(64 MiB, 1% of the drive), at most 10% of it. */
+  driveReserve?: SizeOrShare | undefined;
 }
 
 /** Per-bucket configuration documents, by the S3 subresource that reads and writes them. */

@@ -56,6 +56,8 @@ export interface UnsizedOptions {
   /** The longest body accepted: one byte more fails with EntityTooLarge while reading, storing nothing. */
   maxBytes: number;
   digests: DigestSpec;
+  /** What a body past `maxBytes` fails with (default EntityTooLarge). */
+  tooLong?: () => Error;
 }
 
 export interface ReceivedUnsized {
@@ -107,7 +109,9 @@ export async function receiveUnsizedBody(
     file: opts.file,
     size: opts.maxBytes,
     digests: opts.digests,
-    tooLong: () => new ObjectLayerError('EntityTooLarge', `body exceeds the ${opts.maxBytes}-byte limit`),
+    tooLong:
+      opts.tooLong ??
+      (() => new ObjectLayerError('EntityTooLarge', `body exceeds the ${opts.maxBytes}-byte limit`)),
   };
   return { written: await receiveBody(set, body, large, replay(head, chunks)), inline: false };
 }

@@ -44,6 +44,9 @@ export class ScannerSettingsError extends Error {
   override name = 'ScannerSettingsError';
 }
 
+/** The speeds, fastest first. */
+export const SCANNER_SPEEDS = Object.keys(SPEEDS) as readonly ScannerSpeed[];
+
 export interface ScannerSettingsInput {
   speed?: string | undefined;
   objectsPerSec?: string | undefined;
@@ -56,51 +59,93 @@ export interface ScannerSettingsInput {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3600_000, d: 24 * 3600_000 };
 
+// The parsers below throw ScannerSettingsError with the reason only; the caller names the setting.
+
+/** One of SCANNER_SPEEDS, case-insensitive; empty: default. */
+export function parseScannerSpeed(text: string): ScannerSpeed {
+  const speed = text.trim().toLowerCase() || 'default';
+  if (!(speed in SPEEDS)) throw new ScannerSettingsError(`expected one of ${SCANNER_SPEEDS.join(', ')}`);
+  return speed as ScannerSpeed;
+}
+
+/** Objects per second, 0 (or empty) for no bound beyond the speed's. */
+export function parseObjectsPerSec(text: string): number {
+  if (text.trim() === '') return 0;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0)
+    throw new ScannerSettingsError('expected a number of objects per second (0: no limit)');
+  return n;
+}
+
 /** `90s`, `10m`, `1h`, `30d`, `500ms` (a bare number is seconds). */
-export function parseDuration(text: string, what: string): number {
+export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new ScannerSettingsError(`${what}=${text}: expected a duration such as 30s, 10m, 12h or 30d`);
+  if (!m) throw new ScannerSettingsError('expected a duration such as 30s, 10m, 12h or 30d');
   return Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] as number));
 }
 
-/** Parses the scanner's settings; every value has a default, and a bad one is a ScannerSettingsError. */
-export function parseScannerSettings(input: ScannerSettingsInput = {}): ScannerSettings {
-  const speedText = (input.speed ?? 'default').trim().toLowerCase() || 'default';
-  if (!(speedText in SPEEDS))
-    throw new ScannerSettingsError(
-      `CAIRN_SCANNER_SPEED=${input.speed}: expected one of ${Object.keys(SPEEDS).join(', ')}`,
-    );
-  const speed = speedText as ScannerSpeed;
-  const settings: ScannerSettings = {
-    speed,
-    ...SPEEDS[speed],
-    objectsPerSec: 0,
-    scrubIntervalMs: DEFAULT_SCRUB_INTERVAL_MS,
-  };
-  if (input.objectsPerSec !== undefined && input.objectsPerSec.trim() !== '') {
-    const n = Number(input.objectsPerSec);
-    if (!Number.isFinite(n) || n < 0)
-      throw new ScannerSettingsError(
-        `CAIRN_SCANNER_OBJECTS_PER_SEC=${input.objectsPerSec}: expected a number of objects per second (0: no limit)`,
-      );
-    settings.objectsPerSec = n;
-  }
-  if (input.cycle !== undefined && input.cycle.trim() !== '')
-    settings.cycleMs = parseDuration(input.cycle, 'CAIRN_SCANNER_CYCLE');
-  const scrub = input.scrubInterval?.trim() ? input.scrubInterval : undefined;
-  const minio = input.bitrotScan?.trim() ? input.bitrotScan : undefined;
-  if (scrub !== undefined) settings.scrubIntervalMs = parseScrub(scrub, false);
-  else if (minio !== undefined) settings.scrubIntervalMs = parseScrub(minio, true);
-  return settings;
-}
-
-/** `off`, `on`, or a duration; in MinIO's form (`months`) a duration is `Nm`, N months of 30 days. */
-function parseScrub(text: string, months: boolean): number | undefined {
+/** CAIRN_SCRUB_INTERVAL: `off` (undefined), `on` (0: every pass) or a duration. */
+export function parseScrubInterval(text: string): number | undefined {
   const v = text.trim().toLowerCase();
   if (v === 'off') return undefined;
   if (v === 'on') return 0;
-  if (!months) return parseDuration(v, 'CAIRN_SCRUB_INTERVAL');
+  return parseDuration(v);
+}
+
+/** MINIO_HEAL_BITROTSCAN: `off`, `on`, or `Nm`, N months of 30 days (MinIO's form). */
+export function parseBitrotScan(text: string): number | undefined {
+  const v = text.trim().toLowerCase();
+  if (v === 'off') return undefined;
+  if (v === 'on') return 0;
   const m = /^(\d+)m$/.exec(v);
-  if (!m) throw new ScannerSettingsError(`MINIO_HEAL_BITROTSCAN=${text}: expected on, off or Nm (months)`);
+  if (!m) throw new ScannerSettingsError('expected on, off or Nm (months)');
   return Number(m[1]) * 30 * 24 * 3600_000;
+}
+
+/** The settings of a speed, with a cycle other than the speed's when `cycleMs` is given. */
+export function scannerSettings(opts: {
+  speed: ScannerSpeed;
+  objectsPerSec?: number;
+  cycleMs?: number | undefined;
+  scrubIntervalMs: number | undefined;
+}): ScannerSettings {
+  const pace = SPEEDS[opts.speed];
+  return {
+    speed: opts.speed,
+    ...pace,
+    cycleMs: opts.cycleMs ?? pace.cycleMs,
+    objectsPerSec: opts.objectsPerSec ?? 0,
+    scrubIntervalMs: opts.scrubIntervalMs,
+  };
+}
+
+/** Runs `parse` on `text`, naming `what` in the error. */
+function named<T>(what: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new ScannerSettingsError(`${what}=${text}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Parses the scanner's settings from environment-style text (for tests and the object layer's
+ * defaults; the server reads them through its settings table); every value has a default, and a
+ * bad one is a ScannerSettingsError naming its environment variable.
+ */
+export function parseScannerSettings(input: ScannerSettingsInput = {}): ScannerSettings {
+  const cycle = input.cycle?.trim() ? input.cycle : undefined;
+  const scrub = input.scrubInterval?.trim() ? input.scrubInterval : undefined;
+  const minio = input.bitrotScan?.trim() ? input.bitrotScan : undefined;
+  return scannerSettings({
+    speed: named('CAIRN_SCANNER_SPEED', input.speed ?? '', parseScannerSpeed),
+    objectsPerSec: named('CAIRN_SCANNER_OBJECTS_PER_SEC', input.objectsPerSec ?? '', parseObjectsPerSec),
+    cycleMs: cycle === undefined ? undefined : named('CAIRN_SCANNER_CYCLE', cycle, parseDuration),
+    scrubIntervalMs:
+      scrub !== undefined
+        ? named('CAIRN_SCRUB_INTERVAL', scrub, parseScrubInterval)
+        : minio !== undefined
+          ? named('MINIO_HEAL_BITROTSCAN', minio, parseBitrotScan)
+          : DEFAULT_SCRUB_INTERVAL_MS,
+  });
 }

@@ -63,6 +63,9 @@ interface Walk {
 
 export class Scanner {
   private readonly visitors: ScanVisitor[] = [];
+  private readonly settings: ScannerSettings;
+  /** Set by `setSettings`: a pause woken by it goes on with the new cycle. */
+  private settingsChanged = false;
   private readonly pacer: ScanPacer;
   private readonly runs = new HealRuns();
   private loop: Promise<void> | undefined;
@@ -79,10 +82,19 @@ export class Scanner {
   constructor(
     private readonly ctx: LayerContext,
     private readonly usage: UsageCounters,
-    private readonly settings: ScannerSettings,
+    settings: ScannerSettings,
     private readonly host: ScannerHost,
   ) {
-    this.pacer = new ScanPacer(settings);
+    // A copy the pacer shares, so `setSettings` changes the pace of the walk under way.
+    this.settings = { ...settings };
+    this.pacer = new ScanPacer(this.settings);
+  }
+
+  /** New settings, from the next step on (the pause between passes under way takes the new cycle). */
+  setSettings(settings: ScannerSettings): void {
+    Object.assign(this.settings, settings);
+    this.settingsChanged = true;
+    this.pacer.interrupt();
   }
 
   /** Adds a visitor every later object of a full pass is handed to (lifecycle rules plug in here). */
@@ -169,8 +181,23 @@ export class Scanner {
     return last === undefined ? Date.now() : last + interval;
   }
 
+  /**
+   * The pause between passes: `cycleMs` from its start, as the settings say now (a change of speed
+   * lengthens or shortens the pause under way). A heal run or stop ends it early.
+   */
+  private async pause(): Promise<void> {
+    const from = Date.now();
+    for (;;) {
+      const left = from + this.settings.cycleMs - Date.now();
+      if (left <= 0 || this.stopping) return;
+      this.settingsChanged = false;
+      await this.pacer.sleep(left);
+      if (!this.settingsChanged) return;
+    }
+  }
+
   private async run(): Promise<void> {
-    await this.pacer.sleep(this.settings.cycleMs);
+    await this.pause();
     while (!this.stopping) {
       await this.runPending();
       if (this.stopping) break;
@@ -180,7 +207,7 @@ export class Scanner {
         this.ctx.log(`scanner: pass failed: ${(err as Error).message}`),
       );
       await this.runPending();
-      if (!this.stopping) await this.pacer.sleep(this.settings.cycleMs);
+      if (!this.stopping) await this.pause();
     }
   }
 

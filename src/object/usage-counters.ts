@@ -44,8 +44,20 @@ export class UsageCounters {
   private readonly byBucket = new Map<string, Counter>();
   private readonly counting = new Map<string, BucketCount>();
   private readonly writes = new Map<string, Writes>();
+  /** The sum of every counter's bytes, kept with them (the capacity limit reads it per write). */
+  private total = 0;
   /** A change since the last save. */
   dirty = false;
+
+  /** Bytes of every bucket counted (a bucket not counted yet adds nothing). O(1). */
+  totalBytes(): number {
+    return this.total;
+  }
+
+  private put(bucketId: string, c: Counter): void {
+    this.total += c.bytes - (this.byBucket.get(bucketId)?.bytes ?? 0);
+    this.byBucket.set(bucketId, c);
+  }
 
   /** The bucket's usage, or undefined when it has not been counted yet. */
   get(bucketId: string): BucketUsage | undefined {
@@ -55,13 +67,17 @@ export class UsageCounters {
 
   /** A new, empty bucket. */
   created(bucketId: string): void {
-    this.byBucket.set(bucketId, { objects: 0, bytes: 0 });
+    this.put(bucketId, { objects: 0, bytes: 0 });
     this.dirty = true;
   }
 
   dropped(bucketId: string): void {
     this.writes.delete(bucketId);
-    if (this.byBucket.delete(bucketId)) this.dirty = true;
+    const c = this.byBucket.get(bucketId);
+    if (!c) return;
+    this.total -= c.bytes;
+    this.byBucket.delete(bucketId);
+    this.dirty = true;
   }
 
   /**
@@ -74,6 +90,7 @@ export class UsageCounters {
     if (c) {
       c.objects += objects;
       c.bytes += bytes;
+      this.total += bytes;
       this.dirty = true;
     }
     const count = this.counting.get(bucketId);
@@ -135,7 +152,7 @@ export class UsageCounters {
     }
     const before = this.byBucket.get(bucketId);
     if (!before || before.objects !== now.objects || before.bytes !== now.bytes) this.dirty = true;
-    this.byBucket.set(bucketId, now);
+    this.put(bucketId, now);
     return { ...now };
   }
 
@@ -160,7 +177,7 @@ export class UsageCounters {
     for (const [id, c] of Object.entries(parsed.buckets ?? {})) {
       if (this.byBucket.has(id)) continue;
       if (Number.isSafeInteger(c.objects) && Number.isSafeInteger(c.bytes))
-        this.byBucket.set(id, { objects: c.objects, bytes: c.bytes });
+        this.put(id, { objects: c.objects, bytes: c.bytes });
     }
   }
 }

@@ -1,10 +1,12 @@
 // Per-bucket usage kept by every write and delete, saved across restarts and corrected by the
-// scanner's passes; the scanner's per-object visitors; on real temp-directory drives (EC 2+2).
+// scanner's passes; the capacity limit measured by it; the scanner's per-object visitors; on real
+// temp-directory drives (EC 2+2).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ErasureObjectLayer } from '../../src/object/erasure-object-layer.js';
 import { openObjectLayer } from '../../src/object/erasure-object-layer.js';
+import { ObjectLayerError } from '../../src/object/errors.js';
 import type { ObjectLayer } from '../../src/object/object-layer.js';
 import { parseScannerSettings } from '../../src/object/scanner-settings.js';
 import { bodyOf, drivePaths, put, tempRoot } from '../helpers/object-layer-support.js';
@@ -138,6 +140,39 @@ test('visitors see every object of a pass (the lifecycle hook)', async () => {
     const passes = ol.scanStatus().passes;
     await until('a pass', () => ol.scanStatus().passes > passes + 1);
     assert.ok(seen.includes('a/x:3') && seen.includes('b/y:4'), seen.join(' '));
+  } finally {
+    await ol.close();
+  }
+});
+
+test('the capacity limit reads the usage counters, counting a bucket with none saved before the first write', async () => {
+  const drives = drivePaths(join(tmp.root, 'capacity'), 4);
+  const first = await openObjectLayer({ drives, parity: 2, scanner: IDLE });
+  await first.makeBucket('a');
+  await first.makeBucket('b');
+  await put(first, 'a', 'x', Buffer.alloc(600));
+  await put(first, 'b', 'y', Buffer.alloc(300));
+  await first.close();
+  // Drives written before usage was kept: no counter saved for either bucket.
+  const tamper = await openObjectLayer({ drives, parity: 2, scanner: IDLE });
+  await tamper.putSystemConfig('scanner/usage', Buffer.from(JSON.stringify({ version: 1, buckets: {} })));
+  await tamper.close();
+
+  const ol = await openObjectLayer({ drives, parity: 2, scanner: IDLE });
+  const storageFull = (err: unknown) => err instanceof ObjectLayerError && err.kind === 'StorageFull';
+  try {
+    ol.setWriteLimits({ capacity: 1000 });
+    await assert.rejects(
+      put(ol, 'a', 'z', Buffer.alloc(101)),
+      storageFull,
+      '900 stored: 101 more passes 1000',
+    );
+    await put(ol, 'b', 'z', Buffer.alloc(100));
+    await assert.rejects(put(ol, 'a', 'one', Buffer.alloc(1)), storageFull, 'full at exactly the capacity');
+    await ol.deleteObject('a', 'x');
+    await put(ol, 'a', 'w', Buffer.alloc(600));
+    assert.deepEqual(await ol.bucketUsage('a'), { objects: 1, bytes: 600 });
+    assert.equal(ol.scanStatus().passes, 0, 'no scanner pass ran: the capacity counted the buckets itself');
   } finally {
     await ol.close();
   }

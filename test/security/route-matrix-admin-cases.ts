@@ -213,6 +213,15 @@ export const ADMIN_CASES: Record<string, AdminCase> = {
     action: 'admin:Heal',
     request: async () => ({ method: 'POST', path: 'background-heal/status' }),
   },
+  'GET get-config-kv': {
+    action: 'admin:ConfigUpdate',
+    request: async () => ({ method: 'GET', path: 'get-config-kv', query: { key: 'capacity' } }),
+  },
+  'PUT set-config-kv': {
+    action: 'admin:ConfigUpdate',
+    // An empty value drops the stored one: the server keeps its default (no capacity limit).
+    request: async () => ({ method: 'PUT', path: 'set-config-kv', body: { capacity: '' } }),
+  },
 };
 
 /** The user, group and service account the admin cases work on. */

@@ -5,6 +5,7 @@ import type { Principal } from '../../iam/authorizer.js';
 import type { IamAuthorizer } from '../../iam/iam-authorizer.js';
 import type { IamStore } from '../../iam/iam-store.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import type { RuntimeSettings } from '../../util/runtime-settings.js';
 import type { TraceHub } from '../trace/trace-hub.js';
 import { invalidArgument } from './admin-errors.js';
 
@@ -20,6 +21,8 @@ export interface AdminServices {
   endpoint: () => string;
   /** Live request trace (`GET trace`); absent: that route answers NotImplemented. */
   trace?: TraceHub;
+  /** Dynamic settings (get-config-kv, set-config-kv). */
+  settings?: RuntimeSettings;
 }
 
 export interface AdminContext {

@@ -53,6 +53,7 @@ const OBJECT_CODES: Partial<Record<string, [string, number]>> = {
   ReadQuorum: ['XMinioAdminConfigNoQuorum', 503],
   LockTimeout: ['XMinioAdminConfigNoQuorum', 503],
   NoSuchBucket: ['NoSuchBucket', 404],
+  StorageFull: ['XMinioStorageFull', 507],
 };
 
 /** The admin error `err` answers as; undefined for an unexpected failure (logged, InternalError). */

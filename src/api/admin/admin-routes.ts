@@ -1,5 +1,6 @@
 /** Every admin route, by path below `/minio/admin/v3/` and method. */
 import type { AdminRoute } from './admin-context.js';
+import { CONFIG_ROUTES } from './config-routes.js';
 import { GROUP_ROUTES } from './group-routes.js';
 import { HEAL_ROUTES } from './heal-routes.js';
 import { INFO_ROUTES } from './info-routes.js';
@@ -16,4 +17,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...INFO_ROUTES,
   ...TRACE_ROUTES,
   ...HEAL_ROUTES,
+  ...CONFIG_ROUTES,
 ];

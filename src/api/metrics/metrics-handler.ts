@@ -39,14 +39,14 @@ export interface MetricsMountOptions {
   server: () => string;
 }
 
-/** The auth type the environment asks for: `public`, or `jwt` (the default); anything else is an error. */
-export function prometheusAuthType(env: NodeJS.ProcessEnv): PrometheusAuthType {
-  const raw = env.CAIRN_PROMETHEUS_AUTH_TYPE ?? env.MINIO_PROMETHEUS_AUTH_TYPE ?? 'jwt';
-  const value = raw.trim().toLowerCase();
+/**
+ * The auth type named by `text` (the prometheus_auth_type setting: CAIRN_PROMETHEUS_AUTH_TYPE,
+ * MINIO_PROMETHEUS_AUTH_TYPE): `public`, or `jwt`; anything else is an error.
+ */
+export function parsePrometheusAuthType(text: string): PrometheusAuthType {
+  const value = text.trim().toLowerCase();
   if (value === 'jwt' || value === 'public') return value;
-  throw new Error(
-    `CAIRN_PROMETHEUS_AUTH_TYPE (or MINIO_PROMETHEUS_AUTH_TYPE) must be 'jwt' or 'public', not '${raw}'`,
-  );
+  throw new Error(`must be 'jwt' or 'public', not '${text}'`);
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -98,6 +98,10 @@ const S3_ERRORS = {
     400,
     'The bucket POST must contain the specified field name. If it is specified, please check the order of the fields.',
   ],
+  XMinioStorageFull: [
+    507,
+    'Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.',
+  ],
   XAmzContentSHA256Mismatch: [
     400,
     'The provided x-amz-content-sha256 header does not match what was computed.',

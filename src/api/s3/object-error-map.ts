@@ -36,6 +36,8 @@ const KIND_TO_CODE: Record<ObjectErrorKind, S3ErrorCode> = {
   InvalidArgument: 'InvalidArgument',
   InvalidRequest: 'InvalidRequest',
   WriteQuorum: 'SlowDown',
+  // MinIO's answer when drives are full: 507, which no SDK retries (a retry cannot succeed).
+  StorageFull: 'XMinioStorageFull',
   ReadQuorum: 'SlowDown',
   LockTimeout: 'SlowDown',
 };
@@ -54,6 +56,7 @@ function messageFor(err: ObjectLayerError, ctx: ErrorContext): string | undefine
       return 'A timeout occurred while trying to lock a resource, please reduce your request rate';
     case 'InvalidArgument':
     case 'InvalidRequest':
+    case 'StorageFull':
       return err.message;
     default:
       return undefined; // the table's AWS wording

@@ -324,6 +324,41 @@ export class AdminApi {
   async serverInfo(): Promise<ServerInfo> {
     return objectOf(await this.client.call('GET', 'info'), 'info');
   }
+
+  /** Every dynamic setting, or the one named `key`. */
+  async getConfig(key?: string): Promise<ConfigSetting[]> {
+    const answer = objectOf(
+      await this.client.call('GET', 'get-config-kv', { query: { key: key ?? '' } }),
+      'get-config-kv',
+    );
+    return settingsOf(answer, 'get-config-kv');
+  }
+
+  /** Sets (stores and applies) dynamic settings; answers their new state. */
+  async setConfig(changes: Record<string, string>): Promise<ConfigSetting[]> {
+    const answer = objectOf(
+      await this.client.call('PUT', 'set-config-kv', { body: changes }),
+      'set-config-kv',
+    );
+    return settingsOf(answer, 'set-config-kv');
+  }
+}
+
+/** A dynamic setting as get-config-kv and set-config-kv answer it. */
+export interface ConfigSetting {
+  key: string;
+  value: string;
+  source: string;
+  origin?: string;
+  stored?: string;
+  default?: string;
+  description?: string;
+}
+
+function settingsOf(answer: Record<string, unknown>, api: string): ConfigSetting[] {
+  const list = answer.settings;
+  if (!Array.isArray(list) || list.some((s) => typeof s?.key !== 'string')) throw unexpected(api);
+  return list as ConfigSetting[];
 }
 
 function objectOf(value: unknown, api: string): Record<string, unknown> {

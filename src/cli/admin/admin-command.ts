@@ -3,6 +3,7 @@ import { AdminClient } from './admin-client.js';
 import { aliasCommands } from './alias-commands.js';
 import { configDir, findAlias, loadConfig } from './alias-config.js';
 import { AdminCliError, type Command, type CommandResult, UsageError } from './command.js';
+import { configCommands } from './config-commands.js';
 import { groupCommands } from './group-commands.js';
 import { healCommands } from './heal-commands.js';
 import { infoCommand } from './info-command.js';
@@ -24,6 +25,7 @@ export const ADMIN_COMMANDS: readonly Command[] = [
   traceCommand,
   ...healCommands,
   prometheusGenerateCommand,
+  ...configCommands,
 ];
 
 export interface AdminIo {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { prometheusAuthType } from '../../api/metrics/metrics-handler.js';
 import { verifyPrometheusToken } from '../../api/metrics/prometheus-token.js';
+import { parseServerConfig } from '../server-config.js';
+import { PROMETHEUS_AUTH_TYPE } from '../server-settings.js';
 import { renderScrapeConfig, scrapeConfigFor } from './prometheus-commands.js';
 
 const alias = { url: 'https://s3.example.net:9443', accessKey: 'admin', secretKey: 'admin-secret' };
@@ -38,14 +39,21 @@ describe('cairn admin prometheus generate', () => {
 });
 
 describe('the metrics auth type setting', () => {
+  // Read as `cairn server` reads it: through the settings table.
+  const authType = (env: NodeJS.ProcessEnv) =>
+    parseServerConfig(['/d'], env).settings.get(PROMETHEUS_AUTH_TYPE);
+
   test('is jwt by default, public by CAIRN_ or MINIO_PROMETHEUS_AUTH_TYPE, CAIRN_ first', () => {
-    assert.equal(prometheusAuthType({}), 'jwt');
-    assert.equal(prometheusAuthType({ MINIO_PROMETHEUS_AUTH_TYPE: 'public' }), 'public');
-    assert.equal(prometheusAuthType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'Public' }), 'public');
+    assert.equal(authType({}), 'jwt');
+    assert.equal(authType({ MINIO_PROMETHEUS_AUTH_TYPE: 'public' }), 'public');
+    assert.equal(authType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'Public' }), 'public');
     assert.equal(
-      prometheusAuthType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'jwt', MINIO_PROMETHEUS_AUTH_TYPE: 'public' }),
+      authType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'jwt', MINIO_PROMETHEUS_AUTH_TYPE: 'public' }),
       'jwt',
     );
-    assert.throws(() => prometheusAuthType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'none' }), /'jwt' or 'public'/);
+    assert.throws(
+      () => authType({ CAIRN_PROMETHEUS_AUTH_TYPE: 'none' }),
+      /CAIRN_PROMETHEUS_AUTH_TYPE.*'jwt' or 'public'/,
+    );
   });
 });
