@@ -11,6 +11,7 @@ import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
+import { BandwidthLimiter } from '../util/bandwidth-limiter.js';
 import { lineLogger } from '../util/logger.js';
 import { parseServerConfig } from './server-config.js';
 
@@ -41,8 +42,14 @@ export async function runServerCommand(args: string[]): Promise<void> {
   ).version;
   let endpoint = '';
   let ready = false;
+  // Shared by all connections; `setRate` changes them at run time (admin config).
+  const bandwidth = {
+    in: new BandwidthLimiter(config.bandwidthIn),
+    out: new BandwidthLimiter(config.bandwidthOut),
+  };
   const server = new ApiServer({
     log: logger,
+    bandwidth,
     mounts: [
       healthMount(() => ready),
       adminMount({
@@ -81,6 +88,11 @@ export async function runServerCommand(args: string[]): Promise<void> {
     [
       `Cairn is serving ${config.drives.length} drive(s): ${config.drives.join(', ')}`,
       `API: ${endpoint}`,
+      ...(config.bandwidthIn > 0 || config.bandwidthOut > 0
+        ? [
+            `Bandwidth: in ${rateText(config.bandwidthIn)}, out ${rateText(config.bandwidthOut)} (S3 requests)`,
+          ]
+        : []),
       `RootUser: ${credentials.accessKey}`,
       credentials.source === 'environment'
         ? 'RootPass: (from the environment)'
@@ -109,4 +121,16 @@ export async function runServerCommand(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function rateText(bytesPerSecond: number): string {
+  if (bytesPerSecond === 0) return 'unlimited';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytesPerSecond;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${Number(value.toFixed(2))}${units[i]}/s`;
 }
