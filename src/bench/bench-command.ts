@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, hostname, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bandwidthEnv, runBandwidth } from './bandwidth.js';
 import { checkTarget } from './check.js';
 import { runCores } from './cores.js';
 import { evaluateGoals } from './goals.js';
@@ -9,11 +10,18 @@ import { runLargeBucket } from './large-bucket.js';
 import { clientFor, mib, type TargetSession } from './measure.js';
 import { runMemory } from './memory.js';
 import { runMicro } from './micro.js';
-import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, formatSize, parseOptions, USAGE } from './options.js';
 import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { type BenchReport, computeRatios, emptyReport, formatReport } from './report.js';
-import { externalTarget, type RunningTarget, startTarget, stopAllTargets, TARGET_SPECS } from './targets.js';
+import {
+  externalTarget,
+  type RunningTarget,
+  startTarget,
+  stopAllTargets,
+  TARGET_SPECS,
+  type TargetSpec,
+} from './targets.js';
 import { KeyPool, runWorkloads } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -95,6 +103,22 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
       });
     }
   }
+  if (wants('bandwidth') && o.targets.includes('cairn-1')) {
+    // A server of its own, started with the limits (the other steps measure unlimited ones).
+    const spec = { ...TARGET_SPECS['cairn-1']!, env: bandwidthEnv(o.bandwidthLimit) };
+    progress.note(`bandwidth: cairn-1 limited to ${formatSize(o.bandwidthLimit)}/s each way`);
+    await withTarget(
+      o,
+      'cairn-1',
+      o.shm,
+      progress,
+      report,
+      async (s) => {
+        report.bandwidth.push(await runBandwidth(s, o.bandwidthLimit, o.bandwidthSeconds));
+      },
+      spec,
+    );
+  }
   if (wants('micro')) {
     progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5, IAM policy evaluation');
     report.micro = await runMicro(o.microSeconds);
@@ -118,12 +142,13 @@ async function withTarget(
   progress: Progress,
   report: BenchReport,
   body: (s: TargetSession, idle: RssSplit | undefined) => Promise<void>,
+  specOverride?: TargetSpec,
 ): Promise<void> {
   let target: RunningTarget;
   try {
     if (name === 'external') target = externalTarget(o.endpoint ?? '', o.accessKey, o.secretKey, o.serverPid);
     else {
-      const spec = TARGET_SPECS[name];
+      const spec = specOverride ?? TARGET_SPECS[name];
       if (spec === undefined) throw new Error('unknown target');
       progress.note(`${name}: starting${shm ? ' (data on /dev/shm)' : ''}`);
       target = await startTarget(spec, { dataRoot: o.dataDir, shm });
