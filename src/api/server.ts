@@ -9,6 +9,12 @@ import { createServer, type IncomingMessage, type Server, ServerResponse } from 
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../util/logger.js';
+import {
+  type BandwidthLimits,
+  limitedIncomingMessage,
+  limitSocketWrites,
+  setBandwidthExempt,
+} from './bandwidth.js';
 import { newRequestId } from './request-id.js';
 
 /** What a handler learns about a request, reported in its completion event. */
@@ -52,6 +58,12 @@ export interface Mount {
   handle(r: ApiRequest): void | Promise<void>;
   /** Answers an escaped failure in the handler's own format; a plain 500 when absent. */
   renderError?(r: ApiRequest, err: unknown): void;
+  /**
+   * Its traffic counts against the server's bandwidth limits (the S3 API). Control paths (health
+   * probes, the admin API, metrics) leave this unset and are exempt, so a server under a tight
+   * limit can still be probed, scraped and reconfigured.
+   */
+  bandwidthLimited?: boolean;
 }
 
 export interface RequestCompletion {
@@ -86,6 +98,12 @@ export interface RequestCompletion {
 export interface ApiServerOptions {
   mounts: Mount[];
   log: Logger;
+  /**
+   * Ingress and egress limits shared by all connections, changeable at run time (`setRate`). When
+   * given, every connection is routed through them, at the cost of one check per chunk while they
+   * are unlimited; when absent, nothing is.
+   */
+  bandwidth?: BandwidthLimits;
 }
 
 /** The path of a request URL, without the query (which may carry presigned credentials). */
@@ -120,12 +138,16 @@ export class ApiServer {
   private readonly log: Logger;
   private readonly completionListeners = new Set<(c: RequestCompletion) => void>();
   private readonly startListeners = new Set<(r: ApiRequest) => void>();
+  private readonly limited: boolean;
 
   constructor(opts: ApiServerOptions) {
     this.mounts = [...opts.mounts].sort((a, b) => b.prefix.length - a.prefix.length);
     this.log = opts.log;
+    const bandwidth = opts.bandwidth;
+    this.limited = bandwidth !== undefined;
     this.http = createServer(
       {
+        ...(bandwidth === undefined ? {} : { IncomingMessage: limitedIncomingMessage(bandwidth.in) }),
         // Uploads of many GiB take long: no whole-request deadline, but a client must finish
         // sending headers promptly and idle keep-alive sockets are reaped.
         requestTimeout: 0,
@@ -143,6 +165,8 @@ export class ApiServer {
     // is final without a 100, Node closes the connection after it: the client may or may not send
     // the body anyway, so the connection cannot be reused safely.
     this.http.on('checkContinue', (req, res) => this.dispatch(req, res, true));
+    if (bandwidth !== undefined)
+      this.http.on('connection', (socket: Socket) => limitSocketWrites(socket, bandwidth.out));
   }
 
   /**
@@ -224,6 +248,7 @@ export class ApiServer {
     };
     if (this.completionListeners.size > 0) this.watchCompletion(r, path);
     if (this.startListeners.size > 0) this.announce(r);
+    if (this.limited) setBandwidthExempt(req.socket, mount?.bandwidthLimited !== true);
     if (mount === undefined) {
       res.writeHead(404, { 'content-length': '0' }).end();
       return;

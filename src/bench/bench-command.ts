@@ -3,6 +3,7 @@ import { availableParallelism, cpus, hostname, loadavg, release, totalmem } from
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAuthz } from './authz.js';
+import { bandwidthEnv, runBandwidth } from './bandwidth.js';
 import { checkTarget } from './check.js';
 import { runCores } from './cores.js';
 import { evaluateGoals } from './goals.js';
@@ -10,7 +11,7 @@ import { runLargeBucket } from './large-bucket.js';
 import { clientFor, mib, type TargetSession, type WorkloadResult } from './measure.js';
 import { runMemory } from './memory.js';
 import { runMicro } from './micro.js';
-import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, formatSize, parseOptions, USAGE } from './options.js';
 import { ProcessMonitor, type RssSplit } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { type BenchReport, computeRatios, emptyReport, formatReport } from './report.js';
@@ -118,6 +119,14 @@ async function runAll(o: BenchOptions): Promise<BenchReport> {
         rows.push(...(await runScannerVariant(s, o)));
       });
     report.scanner = { workloads: rows, ratios: scannerRatios(rows) };
+  }
+  if (wants('bandwidth') && o.targets.includes('cairn-1')) {
+    // A server of its own, started with the limits (the other steps measure unlimited ones).
+    const spec = { ...TARGET_SPECS['cairn-1']!, env: bandwidthEnv(o.bandwidthLimit) };
+    progress.note(`bandwidth: cairn-1 limited to ${formatSize(o.bandwidthLimit)}/s each way`);
+    await withTarget(o, spec, o.shm, progress, report, async (s) => {
+      report.bandwidth.push(await runBandwidth(s, o.bandwidthLimit, o.bandwidthSeconds));
+    });
   }
   if (wants('micro')) {
     progress.note('micro: Reed-Solomon 8+4, bitrot digests, MD5, IAM policy evaluation');

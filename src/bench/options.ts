@@ -13,6 +13,7 @@ export const ALL_STEPS = [
   'micro',
   'ship',
   'scanner',
+  'bandwidth',
 ] as const;
 export type OpName = (typeof ALL_OPS)[number];
 export type StepName = (typeof ALL_STEPS)[number];
@@ -50,6 +51,9 @@ export interface BenchOptions {
   memoryTargets: string[];
   coresTargets: string[];
   microSeconds: number;
+  /** The bandwidth step's limit (bytes per second each way) and seconds per transfer. */
+  bandwidthLimit: number;
+  bandwidthSeconds: number;
   shm: boolean;
   dataDir: string;
   out: string | undefined;
@@ -78,6 +82,8 @@ export const USAGE = `Usage: npm run bench -- [flags]      (spawns the targets i
   --memory-uploads N      concurrent 256MiB uploads in the memory test (default 64)
   --memory-targets LIST   (default cairn-1)
   --cores-targets LIST    targets restarted on /dev/shm for the cores test (default cairn-1,cairn-4)
+  --bandwidth-limit SIZE  the bandwidth step's CAIRN_BANDWIDTH_IN/OUT (default 8MiB, per second)
+  --bandwidth-seconds S   length of each of its four transfers (default 5, --quick 2)
   --shm                   put every target's data dir (Cairn's drives) on /dev/shm
   --data-dir DIR          where temporary data dirs go (default ${tmpdir()}; use a real disk)
   --out FILE              JSON results file (default bench/results/<time>.json)
@@ -142,6 +148,8 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions | 
       'memory-targets': { type: 'string' },
       'cores-targets': { type: 'string' },
       'micro-seconds': { type: 'string' },
+      'bandwidth-limit': { type: 'string' },
+      'bandwidth-seconds': { type: 'string' },
       'data-dir': { type: 'string' },
       out: { type: 'string' },
       'access-key': { type: 'string' },
@@ -160,7 +168,7 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions | 
   const defaultSteps: StepName[] = external
     ? ['check', 'workloads', 'micro']
     : quick
-      ? ['check', 'workloads', 'authz', 'large', 'cores', 'micro']
+      ? ['check', 'workloads', 'authz', 'large', 'cores', 'micro', 'bandwidth']
       : [...ALL_STEPS];
   return {
     targets: external ? ['external'] : list(v.targets, ALL_TARGETS, [...ALL_TARGETS]),
@@ -188,6 +196,8 @@ export function parseOptions(argv: string[], env = process.env): BenchOptions | 
     memoryTargets: external ? ['external'] : list(v['memory-targets'], undefined, ['cairn-1']),
     coresTargets: list(v['cores-targets'], undefined, ['cairn-1', 'cairn-4']),
     microSeconds: num(v['micro-seconds'], quick ? 0.3 : 1, 'micro-seconds', 0.05, 60),
+    bandwidthLimit: parseSize(v['bandwidth-limit'] ?? '8MiB'),
+    bandwidthSeconds: num(v['bandwidth-seconds'], quick ? 2 : 5, 'bandwidth-seconds', 0.5, 600),
     shm: v.shm === true,
     dataDir: v['data-dir'] ?? tmpdir(),
     out: v.out,

@@ -1,4 +1,5 @@
 import { AUTHZ_HEAD, type AuthzResult, authzRows } from './authz.js';
+import type { BandwidthResult } from './bandwidth.js';
 import type { CheckResult } from './check.js';
 import type { CoresResult } from './cores.js';
 import type { GoalRow } from './goals.js';
@@ -28,6 +29,7 @@ export interface BenchReport {
   ship: ShipResult | undefined;
   /** Issue 12's requests under a running scanner. */
   scanner?: ScannerCostResult;
+  bandwidth: BandwidthResult[];
   /** Issue 3's targets, each met, missed or not measured in this run. */
   targets: GoalRow[];
 }
@@ -47,6 +49,7 @@ export function emptyReport(meta: Record<string, unknown>): BenchReport {
     cores: [],
     micro: undefined,
     ship: undefined,
+    bandwidth: [],
     targets: [],
   };
 }
@@ -223,6 +226,25 @@ export function formatReport(r: BenchReport): string {
           fix(c.speedup, 2),
           fix(c.coresBusyOne, 2),
           fix(c.coresBusyFour, 2),
+        ]),
+      ),
+    );
+  }
+  for (const b of r.bandwidth) {
+    out.push(
+      '',
+      `Bandwidth-limited transfer accuracy (${b.target}, CAIRN_BANDWIDTH_IN/OUT ${formatSize(b.limit)}/s; wall clock from first request to last answer)`,
+    );
+    out.push(
+      table(
+        ['direction', 'streams', 'MiB', 'seconds', 'achieved/limit', 'errors'],
+        b.rows.map((x) => [
+          x.direction === 'in' ? 'in (PUT)' : 'out (GET)',
+          String(x.streams),
+          fix(x.bytes / 2 ** 20, 1),
+          fix(x.seconds, 2),
+          fix(x.ratio, 3),
+          String(x.errors),
         ]),
       ),
     );

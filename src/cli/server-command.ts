@@ -16,10 +16,14 @@ import { resolveRootCredentials } from '../iam/root-credentials.js';
 import { sessionAuthorizer } from '../iam/sts/session-authorizer.js';
 import { TemporaryCredentials } from '../iam/sts/temporary-credentials.js';
 import { openObjectLayer } from '../object/erasure-object-layer.js';
+import { BandwidthLimiter } from '../util/bandwidth-limiter.js';
 import { createLogger } from '../util/pino-logger.js';
 import { RuntimeSettings } from '../util/runtime-settings.js';
+import { bandwidthType } from '../util/setting-types.js';
 import { parseServerConfig, scannerSettingsAt } from './server-config.js';
 import {
+  BANDWIDTH_IN,
+  BANDWIDTH_OUT,
   CAPACITY,
   DRIVE_RESERVE,
   PROMETHEUS_AUTH_TYPE,
@@ -79,8 +83,13 @@ export async function runServerCommand(args: string[]): Promise<void> {
   let endpoint = '';
   let ready = false;
   const requestStats = new RequestStats();
+  // Shared by all connections; `setRate` changes them at run time (admin config).
+  const bandwidth = { in: new BandwidthLimiter(0), out: new BandwidthLimiter(0) };
+  runtime.onChange(BANDWIDTH_IN, (rate) => bandwidth.in.setRate(rate));
+  runtime.onChange(BANDWIDTH_OUT, (rate) => bandwidth.out.setRate(rate));
   const server = new ApiServer({
     log: logger,
+    bandwidth,
     mounts: [
       healthMount(() => ready),
       metricsMount({
@@ -143,6 +152,11 @@ export async function runServerCommand(args: string[]): Promise<void> {
     [
       `Cairn is serving ${config.drives.length} drive(s): ${config.drives.join(', ')}`,
       `API: ${endpoint}`,
+      ...(bandwidth.in.bytesPerSecond > 0 || bandwidth.out.bytesPerSecond > 0
+        ? [
+            `Bandwidth: in ${bandwidthType.format(bandwidth.in.bytesPerSecond) || 'unlimited'}, out ${bandwidthType.format(bandwidth.out.bytesPerSecond) || 'unlimited'} (S3 requests)`,
+          ]
+        : []),
       `RootUser: ${credentials.accessKey}`,
       credentials.source === 'environment'
         ? 'RootPass: (from the environment)'

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SettingError } from '../util/settings.js';
 import { ConfigError, parseServerConfig } from './server-config.js';
-import { CAPACITY, DRIVE_RESERVE } from './server-settings.js';
+import { BANDWIDTH_IN, BANDWIDTH_OUT, CAPACITY, DRIVE_RESERVE } from './server-settings.js';
 
 let dir = '';
 before(async () => {
@@ -143,6 +143,41 @@ describe('server settings', () => {
     assert.throws(
       () => parseServerConfig(['/d'], { CAIRN_LOG_LEVEL: 'loud' }),
       /log_level \(CAIRN_LOG_LEVEL\).*debug/,
+    );
+  });
+});
+
+describe('server settings: bandwidth limits', () => {
+  const KiB = 1024;
+  const MiB = 1024 * KiB;
+
+  test('unset, both directions are unlimited (0)', () => {
+    const config = parseServerConfig(['/tmp/d1'], {});
+    assert.equal(config.settings.get(BANDWIDTH_IN), 0);
+    assert.equal(config.settings.get(BANDWIDTH_OUT), 0);
+  });
+
+  test('CAIRN_BANDWIDTH_IN/OUT take bytes per second with units; the flags override them', () => {
+    const env = { CAIRN_BANDWIDTH_IN: '10MiB', CAIRN_BANDWIDTH_OUT: '1.5GB/s' };
+    const fromEnv = parseServerConfig(['/tmp/d1'], env);
+    assert.equal(fromEnv.settings.get(BANDWIDTH_IN), 10 * MiB);
+    assert.equal(fromEnv.settings.get(BANDWIDTH_OUT), 1.5e9);
+    const flags = parseServerConfig(['--bandwidth-in', '512KiB', '--bandwidth-out=4MiB', '/tmp/d1'], env);
+    assert.equal(flags.settings.get(BANDWIDTH_IN), 512 * KiB);
+    assert.equal(flags.settings.get(BANDWIDTH_OUT), 4 * MiB);
+  });
+
+  test('0 or empty is unlimited; a bad value or one under 1 KiB/s stops the start naming the setting', () => {
+    const config = parseServerConfig(['/tmp/d1'], { CAIRN_BANDWIDTH_IN: '0', CAIRN_BANDWIDTH_OUT: '' });
+    assert.equal(config.settings.get(BANDWIDTH_IN), 0);
+    assert.equal(config.settings.get(BANDWIDTH_OUT), 0);
+    assert.throws(
+      () => parseServerConfig(['/tmp/d1'], { CAIRN_BANDWIDTH_IN: 'fast' }),
+      (err: Error) => /bandwidth_in/.test(err.message) && /CAIRN_BANDWIDTH_IN/.test(err.message),
+    );
+    assert.throws(
+      () => parseServerConfig(['--bandwidth-out', '100B', '/tmp/d1'], {}),
+      /below the minimum of 1KiB per second/,
     );
   });
 });

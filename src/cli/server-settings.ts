@@ -14,6 +14,7 @@ import {
 } from '../object/scanner-settings.js';
 import { LOG_LEVELS } from '../util/logger.js';
 import {
+  bandwidthType,
   enumType,
   listType,
   optionalSizeType,
@@ -200,6 +201,27 @@ export const CAPACITY = defineSetting({
     'most object bytes this instance stores (500GiB, 2TB; units B KiB MiB GiB TiB KB MB GB TB); writes past it answer 507 XMinioStorageFull; empty or 0: no limit',
 });
 
+export const BANDWIDTH_IN = defineSetting({
+  name: 'bandwidth_in',
+  flag: '--bandwidth-in',
+  env: ['CAIRN_BANDWIDTH_IN'],
+  type: bandwidthType,
+  default: '',
+  dynamic: true,
+  description:
+    'limit on bytes received from all S3 clients together, per second (10MiB, 1.5GB/s; at least 1KiB); health, admin and metrics are not counted; empty or 0: no limit',
+});
+
+export const BANDWIDTH_OUT = defineSetting({
+  name: 'bandwidth_out',
+  flag: '--bandwidth-out',
+  env: ['CAIRN_BANDWIDTH_OUT'],
+  type: bandwidthType,
+  default: '',
+  dynamic: true,
+  description: 'limit on bytes sent to all S3 clients together, per second; as bandwidth_in',
+});
+
 export const DRIVE_RESERVE = defineSetting({
   name: 'drive_reserve',
   flag: '--drive-reserve',
@@ -296,6 +318,8 @@ export const SERVER_SETTINGS: readonly SettingSpec[] = [
   ROOT_PASSWORD,
   STORAGE_CLASS_STANDARD,
   CAPACITY,
+  BANDWIDTH_IN,
+  BANDWIDTH_OUT,
   DRIVE_RESERVE,
   LOG_LEVEL,
   PROMETHEUS_AUTH_TYPE,

@@ -30,6 +30,22 @@ export const optionalSizeType: SettingType<number | undefined> = {
   format: (v) => (v === undefined ? '' : formatByteSize(v)),
 };
 
+/**
+ * Bytes per second shared by all connections (`10MiB`, `1.5GB/s`); the empty text, `0` or `off`
+ * is no limit (0). At least 1 KiB/s: below that a limit would stall TCP rather than pace it.
+ */
+export const bandwidthType: SettingType<number> = {
+  label: 'RATE',
+  parse(text) {
+    const t = text.trim().replace(/\/s$/i, '');
+    if (t === '' || t === '0' || t.toLowerCase() === 'off') return 0;
+    const bytes = parseByteSize(t);
+    if (bytes < 1024) throw new Error('below the minimum of 1KiB per second');
+    return bytes;
+  },
+  format: (v) => (v === 0 ? '' : `${formatByteSize(v)}/s`),
+};
+
 export const booleanType: SettingType<boolean> = {
   label: 'on|off',
   parse(text) {

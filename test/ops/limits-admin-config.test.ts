@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type CairnProcess, runCairn, startCairn } from '../helpers/cairn-process.js';
 import { adminCall } from '../helpers/iam-fixtures.js';
 import { s3Client } from '../helpers/s3-client.js';
@@ -55,7 +55,7 @@ describe('cairn admin config get|set', () => {
     const all = await settings();
     assert.deepEqual(
       all.map((s) => s.key),
-      ['capacity', 'drive_reserve', 'scanner_speed'],
+      ['capacity', 'bandwidth_in', 'bandwidth_out', 'drive_reserve', 'scanner_speed'],
     );
     const [capacity] = await settings('capacity');
     assert.equal(capacity?.value, '');
@@ -79,6 +79,26 @@ describe('cairn admin config get|set', () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /region is not a dynamic setting/);
     assert.equal((await settings('capacity'))[0]?.value, '4MiB');
+  });
+
+  test('set bandwidth_out paces downloads at once; clearing it lifts the limit', async () => {
+    await put('paced', 96 * 1024);
+    const timedGet = async () => {
+      const started = performance.now();
+      const res = await s3.send(new GetObjectCommand({ Bucket, Key: 'paced' }));
+      const bytes = await res.Body?.transformToByteArray();
+      assert.equal(bytes?.length, 96 * 1024);
+      return performance.now() - started;
+    };
+    const set = await admin('config', 'set', 'local', 'bandwidth_out=32KiB');
+    assert.equal(set.code, 0, set.stderr);
+    // 96 KiB at 32 KiB/s: about 3 s (headers and a 50 ms burst aside).
+    const limitedMs = await timedGet();
+    assert.ok(limitedMs > 2000, `a 96 KiB download at 32 KiB/s took ${limitedMs.toFixed(0)} ms`);
+    const clear = await admin('config', 'set', 'local', 'bandwidth_out=');
+    assert.equal(clear.code, 0, clear.stderr);
+    const freeMs = await timedGet();
+    assert.ok(freeMs < 1500, `without a limit the download took ${freeMs.toFixed(0)} ms`);
   });
 
   test('a restart keeps the stored value; the environment overrides it, as MinIO does', async () => {

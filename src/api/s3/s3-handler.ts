@@ -228,5 +228,5 @@ export function s3Mount(opts: S3HandlerOptions): Mount {
       fail(err);
     }
   };
-  return { prefix: '/', handle };
+  return { prefix: '/', handle, bandwidthLimited: true };
 }
