@@ -21,7 +21,7 @@ import { ChartRenderer } from './helm-render.js';
 
 const DEPLOY = join(REPO, 'deploy');
 
-/** Environment variable names the server reads (in src/, outside tests). */
+/** Environment variable names the server reads (in src/, outside tests; the settings table lists them). */
 function namesReadBySrc(): Set<string> {
   const names = new Set<string>();
   const walk = (dir: string) => {
@@ -29,7 +29,8 @@ function namesReadBySrc(): Set<string> {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
-        for (const m of readFileSync(path, 'utf8').matchAll(/env\.((?:CAIRN|MINIO)_[A-Z_]+)/g))
+        // `env.NAME` reads, and the quoted names of the settings table's rows.
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:env\.|['"`])((?:CAIRN|MINIO)_[A-Z0-9_]+)/g))
           names.add(m[1]!);
     }
   };
