@@ -20,16 +20,20 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** The scanner's pace and scrub cadence. */
   scanner: ScannerSettings;
+  /** The web console's listener (`--console-address`, CAIRN_CONSOLE_ADDRESS); absent: no console. */
+  console?: { host: string; port: number };
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const SERVER_USAGE = `Usage: cairn server [--address HOST:PORT] [--domain DOMAIN] DRIVE...
+export const SERVER_USAGE = `Usage: cairn server [--address HOST:PORT] [--console-address HOST:PORT] [--domain DOMAIN] DRIVE...
 
   DRIVE         a directory; MinIO ellipses expand: /srv/disk{1...4}
   --address     listen address (default :9000, all interfaces)
+  --console-address  serve the web console here (also CAIRN_CONSOLE_ADDRESS; off unless given;
+                CAIRN_BROWSER=off or MINIO_BROWSER=off turns it off)
   --domain      domain for virtual-host-style requests (also CAIRN_DOMAIN, comma-separated)
   --log-level   debug, info, warn, error or silent (also CAIRN_LOG_LEVEL; default info);
                 debug adds one line per request
@@ -53,6 +57,7 @@ Environment:
 /** Turns `cairn server` arguments and environment into a checked configuration. */
 export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): ServerConfig {
   let address = ':9000';
+  let consoleAddress = env.CAIRN_CONSOLE_ADDRESS;
   let logLevel = env.CAIRN_LOG_LEVEL ?? 'info';
   const domains = (env.CAIRN_DOMAIN ?? env.MINIO_DOMAIN ?? '')
     .split(',')
@@ -61,14 +66,17 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
   const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--address' || arg === '--domain' || arg === '--log-level') {
+    if (arg === '--address' || arg === '--domain' || arg === '--log-level' || arg === '--console-address') {
       const value = args[++i];
       if (value === undefined) throw new ConfigError(`${arg} needs a value`);
       if (arg === '--address') address = value;
+      else if (arg === '--console-address') consoleAddress = value;
       else if (arg === '--log-level') logLevel = value;
       else domains.push(value.toLowerCase());
     } else if (arg.startsWith('--address=')) {
       address = arg.slice('--address='.length);
+    } else if (arg.startsWith('--console-address=')) {
+      consoleAddress = arg.slice('--console-address='.length);
     } else if (arg.startsWith('--log-level=')) {
       logLevel = arg.slice('--log-level='.length);
     } else if (arg.startsWith('-')) {
@@ -93,7 +101,15 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
   }
   if (absolute.length > 16)
     throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
+  const browser = (env.CAIRN_BROWSER ?? env.MINIO_BROWSER ?? 'on').trim().toLowerCase();
+  if (browser !== 'on' && browser !== 'off')
+    throw new ConfigError(`CAIRN_BROWSER=${browser}: expected on or off`);
+  const consoleListener =
+    browser === 'off' || consoleAddress === undefined || consoleAddress === ''
+      ? undefined
+      : parseAddress(consoleAddress, '--console-address');
   return {
+    ...(consoleListener === undefined ? {} : { console: consoleListener }),
     host,
     port,
     drives: absolute,
@@ -131,13 +147,13 @@ function scannerSettings(env: NodeJS.ProcessEnv): ScannerSettings {
   }
 }
 
-function parseAddress(address: string): { host: string; port: number } {
+function parseAddress(address: string, flag = '--address'): { host: string; port: number } {
   const colon = address.lastIndexOf(':');
-  if (colon < 0) throw new ConfigError(`--address ${address}: expected HOST:PORT or :PORT`);
+  if (colon < 0) throw new ConfigError(`${flag} ${address}: expected HOST:PORT or :PORT`);
   const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   const port = Number(address.slice(colon + 1));
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`--address ${address}: invalid port`);
+    throw new ConfigError(`${flag} ${address}: invalid port`);
   }
   return { host: host || '0.0.0.0', port };
 }
