@@ -195,9 +195,14 @@ export function consoleApiMount(opts: ConsoleApiOptions): Mount {
     if (path === '/api/session') {
       r.facts.api = 'ConsoleSession';
       const current = currentSession(r);
-      if (current === undefined) throw noSession();
+      // Not signed in is an answer, not an error: the page asks this on every load.
+      if (current === undefined) {
+        sendJson(r, 200, { signedIn: false });
+        return;
+      }
       const { parent } = current;
       sendJson(r, 200, {
+        signedIn: true,
         user: parent.kind === 'user' ? parent.name : parent.accessKey,
         root: parent.kind === 'root',
         expiresAt: new Date(current.session.expiresAt).toISOString(),

@@ -84,12 +84,10 @@ export interface Session {
 
 /** The signed-in session, or undefined when nobody is signed in. */
 export async function getSession(): Promise<Session | undefined> {
-  try {
-    return (await (await call('/api/session')).json()) as Session;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return undefined;
-    throw err;
-  }
+  const body = (await (await call('/api/session')).json()) as
+    | ({ signedIn: true } & Session)
+    | { signedIn: false };
+  return body.signedIn ? body : undefined;
 }
 
 export async function login(accessKey: string, secretKey: string): Promise<void> {
