@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { adminMount } from '../api/admin/admin-handler.js';
 import { AuditLog } from '../api/audit/audit-log.js';
 import { healthMount } from '../api/health/health.js';
@@ -9,6 +10,7 @@ import { logRequests } from '../api/request-log.js';
 import { ownerFor, s3Mount } from '../api/s3/s3-handler.js';
 import { ApiServer } from '../api/server.js';
 import { TraceHub } from '../api/trace/trace-hub.js';
+import { createConsoleServer } from '../console/console-server.js';
 import { IamAuthorizer } from '../iam/iam-authorizer.js';
 import { IamStore } from '../iam/iam-store.js';
 import { publicAccessBlockOf } from '../iam/public-access-block.js';
@@ -79,6 +81,9 @@ export async function runServerCommand(args: string[]): Promise<void> {
     (msg) => logger.warn(msg),
     (bucket) => publicAccessBlockOf(objects, bucket),
   );
+  // Keyed by the root credentials: tokens stay valid across restarts and on every node. One
+  // instance for S3, admin and the console, so a console logout ends the session everywhere.
+  const sessions = new TemporaryCredentials(credentials, iam);
   const version = cairnVersion();
   let endpoint = '';
   let ready = false;
@@ -108,6 +113,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
         version,
         startedAt,
         endpoint: () => endpoint,
+        sessions,
         get trace() {
           return trace;
         },
@@ -124,8 +130,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
         enforceRegion: config.enforceRegion,
         sts: {
           identities: iam,
-          // Keyed by the root credentials: tokens stay valid across restarts and on every node.
-          sessions: new TemporaryCredentials(credentials, iam),
+          sessions,
           region: config.region,
           enforceRegion: config.enforceRegion,
         },
@@ -146,8 +151,26 @@ export async function runServerCommand(args: string[]): Promise<void> {
   requestStats.attach(server);
   const { port } = await server.listen(config.port, config.host);
   ready = true;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const shownHost = loopbackFor(config.host);
   endpoint = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  // The console reaches the API as a client does, over loopback when the API listens everywhere.
+  const consoleServer =
+    config.console === undefined
+      ? undefined
+      : createConsoleServer({
+          // dist/src/cli/ → dist/console/, where `npm run build` puts the single-page app.
+          filesDir: fileURLToPath(new URL('../../console/', import.meta.url)),
+          identities: iam,
+          sessions,
+          api: () => ({ host: shownHost, port, region: config.region }),
+          log: logger.child({ listener: 'console' }),
+        });
+  let consoleUrl = '';
+  if (consoleServer !== undefined && config.console !== undefined) {
+    const listening = await consoleServer.listen(config.console.port, config.console.host);
+    const consoleHost = loopbackFor(config.console.host);
+    consoleUrl = `http://${consoleHost.includes(':') ? `[${consoleHost}]` : consoleHost}:${listening.port}`;
+  }
   process.stdout.write(
     [
       `Cairn is serving ${config.drives.length} drive(s): ${config.drives.join(', ')}`,
@@ -157,6 +180,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
             `Bandwidth: in ${bandwidthType.format(bandwidth.in.bytesPerSecond) || 'unlimited'}, out ${bandwidthType.format(bandwidth.out.bytesPerSecond) || 'unlimited'} (S3 requests)`,
           ]
         : []),
+      ...(consoleUrl === '' ? [] : [`Console: ${consoleUrl}`]),
       `RootUser: ${credentials.accessKey}`,
       credentials.source === 'environment'
         ? 'RootPass: (from the environment)'
@@ -173,8 +197,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     ready = false;
     log(`${signal}: finishing in-flight requests`);
     trace.close();
-    server
-      .close(SHUTDOWN_GRACE_MS)
+    Promise.all([server.close(SHUTDOWN_GRACE_MS), consoleServer?.close(SHUTDOWN_GRACE_MS)])
       .then(() => audit?.close())
       .then(() => objects.close())
       .then(
@@ -187,4 +210,9 @@ export async function runServerCommand(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The address to show and to reach a listener at: loopback when it listens on every interface. */
+function loopbackFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SettingError } from '../util/settings.js';
 import { ConfigError, parseServerConfig } from './server-config.js';
-import { BANDWIDTH_IN, BANDWIDTH_OUT, CAPACITY, DRIVE_RESERVE } from './server-settings.js';
+import { BANDWIDTH_IN, BANDWIDTH_OUT, BROWSER, CAPACITY, DRIVE_RESERVE } from './server-settings.js';
 
 let dir = '';
 before(async () => {
@@ -69,13 +69,14 @@ describe('server settings', () => {
     const file = join(dir, 'cairn.env');
     await writeFile(
       file,
-      '# comment\nexport CAIRN_CAPACITY="2 GiB"\nMINIO_VOLUMES=\'/x /y\'\nMINIO_BROWSER=off\nCAIRN_DRIVE_RESERVE=5%\n',
+      '# comment\nexport CAIRN_CAPACITY="2 GiB"\nMINIO_VOLUMES=\'/x /y\'\nMINIO_BROWSER=off\nMINIO_COMPRESSION_ENABLE=on\nCAIRN_DRIVE_RESERVE=5%\n',
     );
     const cfg = parseServerConfig([], { CAIRN_CONFIG_FILE: file });
     assert.equal(cfg.settings.get(CAPACITY), 2 * 1024 ** 3);
     assert.deepEqual(cfg.settings.get(DRIVE_RESERVE), { percent: 5 });
     assert.deepEqual(cfg.drives, ['/x', '/y']);
-    assert.match(cfg.notices.join('\n'), /ignoring MINIO_BROWSER/);
+    assert.equal(cfg.settings.get(BROWSER), false);
+    assert.match(cfg.notices.join('\n'), /ignoring MINIO_COMPRESSION_ENABLE/);
   });
 
   test('bad values are refused with one line naming the setting and its source', async () => {
@@ -179,5 +180,24 @@ describe('server settings: bandwidth limits', () => {
       () => parseServerConfig(['--bandwidth-out', '100B', '/tmp/d1'], {}),
       /below the minimum of 1KiB per second/,
     );
+  });
+});
+
+describe('server settings: the web console', () => {
+  test('--console-address (or CAIRN_CONSOLE_ADDRESS) starts it; MINIO_BROWSER=off or none given leaves it off', () => {
+    assert.deepEqual(parseServerConfig(['--console-address', ':9001', '/d'], {}).console, {
+      host: '0.0.0.0',
+      port: 9001,
+    });
+    assert.deepEqual(parseServerConfig(['/d'], { CAIRN_CONSOLE_ADDRESS: '127.0.0.1:9101' }).console, {
+      host: '127.0.0.1',
+      port: 9101,
+    });
+    assert.equal(parseServerConfig(['/d'], {}).console, undefined);
+    assert.equal(
+      parseServerConfig(['--console-address', ':9001', '/d'], { MINIO_BROWSER: 'off' }).console,
+      undefined,
+    );
+    assert.throws(() => parseServerConfig(['/d'], { CAIRN_BROWSER: 'maybe' }), /browser/);
   });
 });

@@ -9,7 +9,9 @@ import { readConfigFile } from './config-file.js';
 import { ConfigError } from './server-config-error.js';
 import {
   ADDRESS,
+  BROWSER,
   CONFIG_FILE,
+  CONSOLE_ADDRESS,
   DOMAIN,
   HEAL_BITROTSCAN,
   LOG_LEVEL,
@@ -42,6 +44,8 @@ export interface ServerConfig {
   scanner: ScannerSettings;
   /** The audit webhook, when enabled. */
   audit: AuditWebhookConfig | undefined;
+  /** The web console's listener (`--console-address`, CAIRN_CONSOLE_ADDRESS); absent: no console. */
+  console?: { host: string; port: number };
   /** Every setting's value and where it came from. */
   settings: ResolvedSettings;
   /** Things worth saying at start (names in the config file that are not settings). */
@@ -131,6 +135,7 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     throw new ConfigError(`${absolute.length} drives: one erasure set holds at most 16`);
   const { host, port } = settings.get(ADDRESS);
   const region = settings.resolved(REGION);
+  const consoleAddress = settings.get(BROWSER) ? settings.get(CONSOLE_ADDRESS) : undefined;
   return {
     host,
     port,
@@ -142,6 +147,7 @@ export function parseServerConfig(args: string[], env: NodeJS.ProcessEnv): Serve
     logLevel: settings.get(LOG_LEVEL),
     scanner: scannerSettingsAt(settings, settings.get(SCANNER_SPEED)),
     audit: auditWebhookConfig(settings),
+    ...(consoleAddress === undefined ? {} : { console: consoleAddress }),
     settings,
     notices,
   };

@@ -15,6 +15,7 @@ import {
 import { LOG_LEVELS } from '../util/logger.js';
 import {
   bandwidthType,
+  booleanType,
   enumType,
   listType,
   optionalSizeType,
@@ -46,6 +47,13 @@ const addressType: SettingType<ListenAddress> = {
     return { host: host || '0.0.0.0', port };
   },
   format: (v) => `${v.host.includes(':') ? `[${v.host}]` : v.host}:${v.port}`,
+};
+
+/** A listen address, or none (the empty text): a listener that is off unless given. */
+const optionalAddressType: SettingType<ListenAddress | undefined> = {
+  label: 'HOST:PORT',
+  parse: (text) => (text.trim() === '' ? undefined : addressType.parse(text.trim())),
+  format: (v) => (v === undefined ? '' : addressType.format(v)),
 };
 
 /** MinIO's storage class: `EC:N`, N parity shards per object; '' lets the drive count decide. */
@@ -137,6 +145,25 @@ export const ADDRESS = defineSetting({
   default: ':9000',
   dynamic: false,
   description: 'listen address (:9000 is every interface)',
+});
+
+export const CONSOLE_ADDRESS = defineSetting({
+  name: 'console_address',
+  flag: '--console-address',
+  env: ['CAIRN_CONSOLE_ADDRESS'],
+  type: optionalAddressType,
+  default: '',
+  dynamic: false,
+  description: 'serve the web console on this address (e.g. :9001); empty: no console',
+});
+
+export const BROWSER = defineSetting({
+  name: 'browser',
+  env: ['CAIRN_BROWSER', 'MINIO_BROWSER'],
+  type: booleanType,
+  default: 'on',
+  dynamic: false,
+  description: 'off turns the web console off even when a console address is given',
 });
 
 export const DOMAIN = defineSetting({
@@ -312,6 +339,8 @@ export const HEAL_BITROTSCAN = defineSetting({
 export const SERVER_SETTINGS: readonly SettingSpec[] = [
   VOLUMES,
   ADDRESS,
+  CONSOLE_ADDRESS,
+  BROWSER,
   DOMAIN,
   REGION,
   ROOT_USER,

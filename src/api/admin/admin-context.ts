@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Principal } from '../../iam/authorizer.js';
 import type { IamAuthorizer } from '../../iam/iam-authorizer.js';
 import type { IamStore } from '../../iam/iam-store.js';
+import type { TemporaryCredentials } from '../../iam/sts/temporary-credentials.js';
 import type { ObjectLayer } from '../../object/object-layer.js';
 import type { RuntimeSettings } from '../../util/runtime-settings.js';
 import type { TraceHub } from '../trace/trace-hub.js';
@@ -19,6 +20,8 @@ export interface AdminServices {
   startedAt: Date;
   /** The address clients reach this server at, reported as the server's endpoint. */
   endpoint: () => string;
+  /** Temporary credentials (STS, console sessions); absent: a session token is InvalidToken. */
+  sessions?: TemporaryCredentials;
   /** Live request trace (`GET trace`); absent: that route answers NotImplemented. */
   trace?: TraceHub;
   /** Dynamic settings (get-config-kv, set-config-kv). */

@@ -6,12 +6,14 @@
  * not. Errors are MinIO's JSON errors; a path it does not serve answers 501 NotImplemented.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Identity, Principal } from '../../iam/authorizer.js';
+import type { ConditionContext, Identity, Principal } from '../../iam/authorizer.js';
+import { evaluatePolicy } from '../../iam/policy/policy.js';
 import { recordPrincipal } from '../principal-facts.js';
 import { openRequestBody } from '../s3/auth/request-body.js';
 import { type AuthResult, authenticate } from '../s3/auth/sigv4.js';
 import { conditionContext } from '../s3/request-authorization.js';
 import type { ApiRequest, Mount } from '../server.js';
+import { temporaryIdentity } from '../sts/session-identity.js';
 import type { AdminContext, AdminRoute, AdminServices } from './admin-context.js';
 import {
   AdminError,
@@ -28,6 +30,8 @@ export const ADMIN_PREFIX = '/minio/admin/v3/';
 
 /** MinIO's limit for admin request bodies (maxEConfigJSONSize). */
 const MAX_BODY = 256 * 1024;
+
+const NO_PRINCIPALS: readonly string[] = [];
 
 const routes = new Map<string, AdminRoute>(ADMIN_ROUTES.map((r) => [`${r.method} ${r.path}`, r]));
 const paths = new Set(ADMIN_ROUTES.map((r) => r.path));
@@ -110,9 +114,41 @@ function selfOf(p: Principal): string {
       return p.name;
     case 'serviceAccount':
       return p.parent;
+    case 'temporary':
+      return selfOf(p.parent);
     default:
       return '';
   }
+}
+
+/**
+ * Whether `principal` may perform admin `action`. Temporary credentials are decided as their
+ * parent, narrowed by their session policy (as the S3 front's sessionAuthorizer decides).
+ */
+function allowsAdmin(
+  services: AdminServices,
+  principal: Principal,
+  action: string,
+  conditions: () => ConditionContext,
+  denyOnly: boolean,
+): boolean {
+  let acting = principal;
+  if (principal.kind === 'temporary') {
+    if (principal.sessionPolicy !== undefined) {
+      const verdict = evaluatePolicy(principal.sessionPolicy, {
+        action,
+        resource: '*',
+        principals: NO_PRINCIPALS,
+        conditions,
+      });
+      if (verdict === 'deny' || (!denyOnly && verdict !== 'allow')) return false;
+    }
+    acting = principal.parent;
+  }
+  return services.authorizer.allowsIdentity(
+    { principal: acting, action, resource: '*', conditions },
+    denyOnly,
+  );
 }
 
 export function adminMount(services: AdminServices): Mount {
@@ -126,8 +162,12 @@ export function adminMount(services: AdminServices): Mount {
       const method = (req.method ?? 'GET').toUpperCase();
       let identity: Identity | undefined;
       const auth = authenticate({ method, rawUrl: url, headers: req.headers }, (accessKey, sessionToken) => {
-        // Temporary (STS) credentials are not served here; a token is never silently ignored.
-        identity = sessionToken === undefined ? services.iam.lookup(accessKey) : undefined;
+        // Temporary (STS) credentials act for their parent, as in MinIO (the console's sessions
+        // are such credentials); a token is never silently ignored.
+        identity =
+          sessionToken === undefined
+            ? services.iam.lookup(accessKey)
+            : temporaryIdentity(services.sessions, accessKey, sessionToken);
         return identity?.secretKey;
       });
       if (auth.kind !== 'signed' || !identity) throw accessDenied();
@@ -157,8 +197,7 @@ export function adminMount(services: AdminServices): Mount {
         principal,
         self: selfOf(principal),
         authorize: (action, denyOnly = false) => {
-          const request = { principal, action, resource: '*', conditions };
-          if (!services.authorizer.allowsIdentity(request, denyOnly)) throw accessDenied();
+          if (!allowsAdmin(services, principal, action, conditions, denyOnly)) throw accessDenied();
         },
         text: async () => {
           // Expect: 100-continue: the client waits for this before it sends the body.

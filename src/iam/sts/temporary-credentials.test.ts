@@ -125,3 +125,23 @@ test('another server with the same root credentials accepts the session; one wit
     'InvalidToken',
   );
 });
+
+test('a revoked session is refused as expired at once; other sessions of the same parent go on', () => {
+  const { users, sessions, clock } = world();
+  users.set('alice', 'alice-secret');
+  const kept = sessions.issue(alice, 'alice-secret', 3600);
+  const ended = sessions.issue(alice, 'alice-secret', 3600);
+  assert.ok(sessions.identify(ended.accessKey, ended.sessionToken));
+  sessions.revoke(ended.accessKey, ended.expiration.getTime());
+  assert.equal(
+    problem(() => sessions.identify(ended.accessKey, ended.sessionToken)),
+    'ExpiredToken',
+  );
+  assert.ok(sessions.identify(kept.accessKey, kept.sessionToken), 'other sessions are unaffected');
+  clock.now += 3601_000;
+  sessions.revoke('another', clock.now + 1000);
+  assert.equal(
+    problem(() => sessions.identify(ended.accessKey, ended.sessionToken)),
+    'ExpiredToken',
+  );
+});

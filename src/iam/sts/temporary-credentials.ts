@@ -49,6 +49,8 @@ interface OpenedSession {
 export class TemporaryCredentials {
   private readonly keys: SessionKeys;
   private readonly cache = new Map<string, OpenedSession>();
+  /** Sessions ended before their expiry (console logout): access key → expiry (ms), kept until then. */
+  private readonly revoked = new Map<string, number>();
 
   /**
    * `root` (the root credentials) is the key source: every node sharing them accepts the same
@@ -100,6 +102,7 @@ export class TemporaryCredentials {
    */
   identify(accessKey: string, sessionToken: string): Identity | undefined {
     const session = this.open(accessKey, sessionToken);
+    if (this.revoked.size > 0 && this.revoked.has(accessKey)) throw new SessionTokenError('ExpiredToken');
     const parent = this.currentParent(session);
     if (parent === undefined) return undefined;
     const principal: TemporaryPrincipal = {
@@ -110,6 +113,18 @@ export class TemporaryCredentials {
     };
     if (session.sessionPolicy !== undefined) principal.sessionPolicy = session.sessionPolicy;
     return { secretKey: session.secretKey, principal };
+  }
+
+  /**
+   * Ends a session before its expiry (`expiresAt`, ms): its credentials are refused from now on,
+   * as if expired. Kept in this process's memory until the session would have expired anyway, so
+   * the set stays as small as the sessions ended early; a restart forgets it (see
+   * docs/architecture.md, Console).
+   */
+  revoke(accessKey: string, expiresAt: number): void {
+    const now = this.now();
+    for (const [key, until] of this.revoked) if (until <= now) this.revoked.delete(key);
+    if (expiresAt > now) this.revoked.set(accessKey, expiresAt);
   }
 
   private open(accessKey: string, token: string): OpenedSession {
