@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Drive, ReadStreamOptions, ShardStream } from './drive.js';
+import { type Drive, type ReadStreamOptions, type ShardStream, SYS_DIR } from './drive.js';
+import type { DriveStatsSnapshot } from './drive-stats.js';
 import { DriveError } from './errors.js';
 import { LocalDrive } from './local-drive.js';
 import { MonitoredDrive } from './monitored-drive.js';
@@ -190,3 +191,71 @@ for (const immediate of [false, true]) {
     await d.close();
   });
 }
+
+const callsOf = (s: DriveStatsSnapshot) => Object.fromEntries(s.apis.map((a) => [a.api, a.calls]));
+const noErrors = { timeouts: 0, offline: 0, io: 0 };
+const errorsOf = ({ timeouts, offline, io }: DriveStatsSnapshot) => ({ timeouts, offline, io });
+
+test('every call is counted under its drive API with its time, synchronous index reads and stream pulls included', async () => {
+  const path = join(root, `d${n++}`);
+  const local = new LocalDrive(path);
+  const d = new MonitoredDrive(local, { immediate: local });
+  await d.mount({ createRoot: true });
+  await d.metaCommit(put('a'));
+  assert.equal((await d.metaGet('t', Buffer.from('a')))?.toString(), 'v');
+  assert.equal((await d.metaScan('t', { start: Buffer.alloc(0), limit: 10 })).length, 1);
+  // A file that is not there is an answer, not an error of the drive.
+  assert.equal(await d.readSysFile('absent.json'), undefined);
+  const ref = { bucketId: '0123456789abcdef', dataId: 'ab'.repeat(16) };
+  const w = await d.createTempFile('cd'.repeat(16), 'part.1');
+  await w.write([Buffer.alloc(64, 1)]);
+  await w.finish();
+  await d.commitTemp('cd'.repeat(16), ref);
+  let read = 0;
+  for await (const c of await d.readFileStream(ref, 'part.1', 0, 64, { chunkSize: 16 })) read += c.length;
+  assert.equal(read, 64);
+  const stats = d.stats.snapshot();
+  assert.deepEqual(callsOf(stats), {
+    CheckDisk: 1,
+    ReadAll: 1,
+    ReadVersion: 1,
+    WalkDir: 1,
+    WriteMetadata: 1,
+    CreateFile: 1,
+    AppendFile: 2,
+    RenameData: 1,
+    ReadFileStream: 1,
+    // Four chunks and the pull that finds the end.
+    StreamRead: 5,
+  });
+  for (const a of stats.apis) assert.ok(a.seconds > 0 && a.seconds < 10, `${a.api}: ${a.seconds} s`);
+  assert.deepEqual(errorsOf(stats), noErrors);
+  await d.close();
+});
+
+test('errors are counted by kind: a missed deadline as a timeout, a disk error as I/O, a gone drive as offline; a cancelled call as none', async () => {
+  const { path, slow, d } = await slowDrive(100);
+  await d.metaCommit(put('a'));
+  slow.hold.add('metaGet');
+  await assert.rejects(d.metaGet('t', Buffer.from('a')), isKind('Timeout'));
+  const ac = new AbortController();
+  const cancelled = d.metaGet('t', Buffer.from('a'), { signal: ac.signal });
+  ac.abort(new Error('client went away'));
+  await assert.rejects(cancelled, /client went away/);
+  slow.hold.clear();
+  slow.release();
+  const timed = d.stats.snapshot().apis.find((a) => a.api === 'ReadVersion');
+  assert.equal(timed?.calls, 2);
+  assert.ok((timed?.seconds ?? 0) >= 0.1, 'the timed-out call is counted with its time');
+  assert.deepEqual(errorsOf(d.stats.snapshot()), { ...noErrors, timeouts: 1 });
+  // The filesystem refuses: a directory where a file is read (EISDIR).
+  await mkdir(join(path, SYS_DIR, 'config.json'), { recursive: true });
+  await assert.rejects(d.readSysFile('config.json'), /EISDIR/);
+  assert.deepEqual(errorsOf(d.stats.snapshot()), { ...noErrors, timeouts: 1, io: 1 });
+  // The drive is gone; once it is known offline, calls fail fast without reaching it (not counted).
+  await rm(path, { recursive: true, force: true });
+  await assert.rejects(d.metaCommit(put('b')), isKind('DriveOffline'));
+  await assert.rejects(d.metaCommit(put('c')), isKind('DriveOffline'));
+  assert.deepEqual(errorsOf(d.stats.snapshot()), { timeouts: 1, io: 1, offline: 1 });
+  await d.close();
+});

@@ -15,6 +15,7 @@ import type {
   ShardWriter,
   SweepOptions,
 } from './drive.js';
+import { API, DriveStats } from './drive-stats.js';
 import { DriveError } from './errors.js';
 import { MonitoredStream, type StreamOwner } from './monitored-stream.js';
 
@@ -31,6 +32,8 @@ export interface MonitorOptions {
   livenessTtlMs?: number;
   /** The inner drive's synchronous index reads, when it has them. */
   immediate?: ImmediateIndexReads;
+  /** Where calls are counted; the slot's, when the drive is reopened (default: counts of its own). */
+  stats?: DriveStats;
 }
 
 function isOffline(err: unknown): err is DriveError {
@@ -49,6 +52,8 @@ function isOffline(err: unknown): err is DriveError {
  * drive answers synchronously (`immediate`) have none.
  */
 export class MonitoredDrive implements Drive {
+  /** Calls, their time and errors, per API (drive-stats.ts). */
+  readonly stats: DriveStats;
   /** Told once, when the drive goes offline. */
   onOffline: ((reason: string) => void) | undefined;
   /** The error that took the drive offline; set once, never cleared. */
@@ -79,6 +84,7 @@ export class MonitoredDrive implements Drive {
     this.deadlineMs = opts.deadlineMs ?? DRIVE_DEADLINE_MS;
     this.ttlMs = opts.livenessTtlMs ?? LIVENESS_TTL_MS;
     this.immediate = opts.immediate;
+    this.stats = opts.stats ?? new DriveStats();
     this.inFlight = new DeadlineQueue(this.deadlineMs, (now) => {
       for (const stream of this.streams) stream.overdue(now, this.deadlineMs, this.endpoint);
     });
@@ -105,15 +111,17 @@ export class MonitoredDrive implements Drive {
 
   /**
    * Settles as `work` does, unless the deadline passes or `signal` aborts first. A DriveOffline
-   * takes the drive offline.
+   * takes the drive offline. The call is counted under `api` when it settles; its start is its
+   * deadline entry's (no second clock read), and a cancelled call counts no error.
    */
-  private guard<T>(what: string, signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  private guard<T>(what: string, api: number, signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
-      const finish = (err: unknown, value?: T) => {
+      const finish = (err: unknown, value?: T, cancelled = false) => {
         if (done) return;
         done = true;
         this.inFlight.done(entry);
+        this.stats.record(api, entry.at - this.deadlineMs, cancelled ? undefined : err);
         if (onAbort) signal?.removeEventListener('abort', onAbort);
         if (err === undefined) resolve(value as T);
         else {
@@ -124,7 +132,9 @@ export class MonitoredDrive implements Drive {
       const entry = this.inFlight.add(() => {
         finish(new DriveError('Timeout', `${this.endpoint}: ${what} took longer than ${this.deadlineMs} ms`));
       });
-      const onAbort = signal ? () => finish(signal.reason ?? new Error('aborted')) : undefined;
+      const onAbort = signal
+        ? () => finish(signal.reason ?? new Error('aborted'), undefined, true)
+        : undefined;
       if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
       work.then(
         (v) => finish(undefined, v),
@@ -134,7 +144,12 @@ export class MonitoredDrive implements Drive {
   }
 
   /** Runs `fn` on the inner drive under the drive's rules (offline fails fast, deadline, signal). */
-  private call<T>(what: string, opts: CallOptions | undefined, fn: () => Promise<T>): Promise<T> {
+  private call<T>(
+    what: string,
+    api: number,
+    opts: CallOptions | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     if (this.gone !== undefined) return Promise.reject(this.offlineError());
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -144,7 +159,7 @@ export class MonitoredDrive implements Drive {
     } catch (err) {
       work = Promise.reject(err);
     }
-    return this.guard(what, signal, work);
+    return this.guard(what, api, signal, work);
   }
 
   /** The identity check a read waits for: none while a passed one is younger than the TTL. */
@@ -164,26 +179,26 @@ export class MonitoredDrive implements Drive {
   }
 
   probe(opts?: CallOptions): Promise<DriveProbe> {
-    return this.call('probe', opts, () => this.inner.probe(opts));
+    return this.call('probe', API.CheckDisk, opts, () => this.inner.probe(opts));
   }
 
   readSysFile(name: string, opts?: CallOptions): Promise<Buffer | undefined> {
-    return this.call('readSysFile', opts, () => this.inner.readSysFile(name, opts));
+    return this.call('readSysFile', API.ReadAll, opts, () => this.inner.readSysFile(name, opts));
   }
 
   writeSysFile(name: string, data: Uint8Array, opts?: CallOptions): Promise<void> {
-    return this.call('writeSysFile', opts, () => this.inner.writeSysFile(name, data, opts));
+    return this.call('writeSysFile', API.WriteAll, opts, () => this.inner.writeSysFile(name, data, opts));
   }
 
   mount(opts?: MountOptions): Promise<void> {
-    return this.call('mount', opts, async () => {
+    return this.call('mount', API.CheckDisk, opts, async () => {
       await this.inner.mount(opts);
       this.liveAt = performance.now();
     });
   }
 
   checkIdentity(opts?: CallOptions): Promise<void> {
-    return this.call('checkIdentity', opts, async () => {
+    return this.call('checkIdentity', API.CheckDisk, opts, async () => {
       await this.inner.checkIdentity(opts);
       this.liveAt = performance.now();
     });
@@ -194,15 +209,21 @@ export class MonitoredDrive implements Drive {
    * otherwise (the read then goes through `call`).
    */
   private readNow<T>(
+    api: number,
     opts: CallOptions | undefined,
     read: (now: ImmediateIndexReads) => T,
   ): Promise<T> | undefined {
     const now = this.immediate;
-    if (!now || this.gone !== undefined || this.freshness() !== undefined) return undefined;
+    // The freshness test of `freshness()`, with its clock read kept as the call's start.
+    const start = performance.now();
+    if (!now || this.gone !== undefined || start - this.liveAt >= this.ttlMs) return undefined;
     if (opts?.signal?.aborted) return Promise.reject(opts.signal.reason);
     try {
-      return Promise.resolve(read(now));
+      const value = read(now);
+      this.stats.record(api, start, undefined);
+      return Promise.resolve(value);
     } catch (err) {
+      this.stats.record(api, start, err);
       return Promise.reject(err);
     }
   }
@@ -213,13 +234,14 @@ export class MonitoredDrive implements Drive {
    */
   private indexRead<T>(
     what: string,
+    api: number,
     opts: CallOptions | undefined,
     fast: (now: ImmediateIndexReads) => T,
     slow: () => Promise<T>,
   ): Promise<T> {
     return (
-      this.readNow(opts, fast) ??
-      this.call(what, opts, () => {
+      this.readNow(api, opts, fast) ??
+      this.call(what, api, opts, () => {
         const read = () => (this.immediate ? fast(this.immediate) : slow());
         const check = this.freshness();
         return check ? check.then(read) : Promise.resolve(read());
@@ -230,6 +252,7 @@ export class MonitoredDrive implements Drive {
   metaGet(table: string, key: Uint8Array, opts?: CallOptions): Promise<Buffer | undefined> {
     return this.indexRead(
       'metaGet',
+      API.ReadVersion,
       opts,
       (now) => now.metaGetNow(table, key),
       () => this.inner.metaGet(table, key, opts),
@@ -239,6 +262,7 @@ export class MonitoredDrive implements Drive {
   metaScan(table: string, scan: ScanOptions, opts?: CallOptions): Promise<MetaEntry[]> {
     return this.indexRead(
       'metaScan',
+      API.WalkDir,
       opts,
       (now) => now.metaScanNow(table, scan),
       () => this.inner.metaScan(table, scan, opts),
@@ -246,7 +270,7 @@ export class MonitoredDrive implements Drive {
   }
 
   metaCommit(ops: readonly MetaOp[], opts?: CallOptions): Promise<void> {
-    return this.call('metaCommit', opts, async () => {
+    return this.call('metaCommit', API.WriteMetadata, opts, async () => {
       await this.inner.metaCommit(ops, opts);
       // The drive checked its identity alongside the transaction: reads may trust it as well.
       this.liveAt = performance.now();
@@ -254,21 +278,23 @@ export class MonitoredDrive implements Drive {
   }
 
   async createTempFile(tmpId: string, file: string, opts?: CallOptions): Promise<ShardWriter> {
-    const w = await this.call('createTempFile', opts, () => this.inner.createTempFile(tmpId, file, opts));
+    const w = await this.call('createTempFile', API.CreateFile, opts, () =>
+      this.inner.createTempFile(tmpId, file, opts),
+    );
     return {
-      write: (chunks) => this.call('write', undefined, () => w.write(chunks)),
-      finish: () => this.call('finish', undefined, () => w.finish()),
+      write: (chunks) => this.call('write', API.AppendFile, undefined, () => w.write(chunks)),
+      finish: () => this.call('finish', API.AppendFile, undefined, () => w.finish()),
       // Never throws, but must not hang the caller's clean-up either.
-      abort: () => this.guard('abort', undefined, w.abort()).catch(() => {}),
+      abort: () => this.guard('abort', API.Delete, undefined, w.abort()).catch(() => {}),
     };
   }
 
   commitTemp(tmpId: string, ref: DataRef, opts?: CallOptions): Promise<void> {
-    return this.call('commitTemp', opts, () => this.inner.commitTemp(tmpId, ref, opts));
+    return this.call('commitTemp', API.RenameData, opts, () => this.inner.commitTemp(tmpId, ref, opts));
   }
 
   deleteTemp(tmpId: string, opts?: CallOptions): Promise<void> {
-    return this.call('deleteTemp', opts, () => this.inner.deleteTemp(tmpId, opts));
+    return this.call('deleteTemp', API.Delete, opts, () => this.inner.deleteTemp(tmpId, opts));
   }
 
   /**
@@ -284,20 +310,20 @@ export class MonitoredDrive implements Drive {
   ): Promise<ShardStream> {
     const control = new AbortController();
     const signal = opts?.signal ? AbortSignal.any([opts.signal, control.signal]) : control.signal;
-    const stream = await this.call('readFileStream', opts, () =>
+    const stream = await this.call('readFileStream', API.ReadFileStream, opts, () =>
       this.inner.readFileStream(ref, file, offset, length, { ...opts, signal }),
     );
-    const monitored = new MonitoredStream(stream, this.streamOwner, control);
+    const monitored = new MonitoredStream(stream, this.streamOwner, control, this.stats, opts?.signal);
     this.streams.add(monitored);
     return monitored;
   }
 
   deleteDataFile(ref: DataRef, file: string, opts?: CallOptions): Promise<void> {
-    return this.call('deleteDataFile', opts, () => this.inner.deleteDataFile(ref, file, opts));
+    return this.call('deleteDataFile', API.Delete, opts, () => this.inner.deleteDataFile(ref, file, opts));
   }
 
   deleteData(ref: DataRef, opts?: CallOptions): Promise<void> {
-    return this.call('deleteData', opts, () => this.inner.deleteData(ref, opts));
+    return this.call('deleteData', API.Delete, opts, () => this.inner.deleteData(ref, opts));
   }
 
   /** No deadline: a sweep walks the whole drive. It stops when `opts.signal` aborts. */
@@ -310,7 +336,7 @@ export class MonitoredDrive implements Drive {
   }
 
   diskInfo(opts?: CallOptions): Promise<DiskInfo> {
-    return this.call('diskInfo', opts, () => this.inner.diskInfo(opts));
+    return this.call('diskInfo', API.DiskInfo, opts, () => this.inner.diskInfo(opts));
   }
 
   async close(): Promise<void> {

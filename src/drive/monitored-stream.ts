@@ -1,4 +1,5 @@
 import type { ShardStream } from './drive.js';
+import { API, type DriveStats } from './drive-stats.js';
 import { DriveError } from './errors.js';
 
 /** What a monitored stream reports to the drive that opened it. */
@@ -30,12 +31,25 @@ export class MonitoredStream implements ShardStream {
   /** When the oldest pull still running started (performance.now()). */
   private since = 0;
   private ended = false;
+  /**
+   * A pull is counted when it settles, timed from `since`: exact for pulls one after another (the
+   * usual case); with pulls overlapping, each is timed from when the one before it settled, so
+   * the summed time is the time the stream was busy.
+   */
   private readonly settled = (r: IteratorResult<Buffer>) => {
+    const now = performance.now();
+    this.stats?.recordSpan(API.StreamRead, now - this.since, undefined);
     this.pulling--;
-    if (this.pulling > 0) this.since = performance.now();
+    if (this.pulling > 0) this.since = now;
     if (r.done) this.end();
   };
   private readonly failed = (err: unknown) => {
+    // A pull the caller cancelled (its own signal) is no error of the drive.
+    this.stats?.recordSpan(
+      API.StreamRead,
+      performance.now() - this.since,
+      this.cancel?.aborted ? undefined : err,
+    );
     this.pulling--;
     this.owner.pullFailed(err);
     this.end();
@@ -46,6 +60,10 @@ export class MonitoredStream implements ShardStream {
     private readonly owner: StreamOwner,
     /** Aborted when a pull misses its deadline; the inner stream was opened with its signal. */
     private readonly control: AbortController,
+    /** Where pulls are counted (as StreamRead). */
+    private readonly stats?: DriveStats,
+    /** The caller's signal, which the stream was opened with too. */
+    private readonly cancel?: AbortSignal,
   ) {
     this.it = inner[Symbol.asyncIterator]();
     this.iterator = {

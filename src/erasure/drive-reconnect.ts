@@ -47,7 +47,7 @@ export class DriveReconnector {
       if (this.stopped) return;
       if (this.set.drives[i] !== undefined) continue;
       const path = this.paths[i] as string;
-      const back = await reopenDrive(path, this.format, i);
+      const back = await reopenDrive(path, this.format, i, this.set.stats[i]);
       if (!back) continue;
       if (this.stopped) {
         await back.drive.close().catch(() => {});

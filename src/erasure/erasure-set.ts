@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataRef, Drive, MetaOp, ShardStream, ShardWriter } from '../drive/drive.js';
+import { DriveStats } from '../drive/drive-stats.js';
 import { DriveError } from '../drive/errors.js';
 import type { MonitoredDrive } from '../drive/monitored-drive.js';
 import type { HashPool } from '../util/hash-pool.js';
@@ -84,6 +85,11 @@ export class ErasureSet {
   onDriveOffline: ((index: number, endpoint: string, reason: string) => void) | undefined;
   readonly pool: HashPool | undefined;
   private readonly inlineTable: string;
+  /**
+   * Each slot's call counts, kept across its drive going offline and being reopened (a drive
+   * reopened for slot i is opened with `stats[i]`).
+   */
+  readonly stats: readonly DriveStats[];
 
   /** `drives`: one per slot, mounted; undefined for a slot whose drive is offline. */
   constructor(
@@ -93,6 +99,7 @@ export class ErasureSet {
   ) {
     this.pool = opts.pool;
     this.inlineTable = opts.inlineTable;
+    this.stats = drives.map((d) => d?.stats ?? new DriveStats());
     drives.forEach((d, i) => {
       if (d) this.watch(i, d);
     });

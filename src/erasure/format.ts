@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type Drive, type DriveProbe, SYS_DIR } from '../drive/drive.js';
+import type { DriveStats } from '../drive/drive-stats.js';
 import { StorageConfigError } from '../drive/errors.js';
 import type { MonitoredDrive } from '../drive/monitored-drive.js';
 import { openDrive } from '../drive/open-drive.js';
@@ -241,8 +242,9 @@ export async function reopenDrive(
   path: string,
   base: SetFormat,
   index: number,
+  stats?: DriveStats,
 ): Promise<{ drive: MonitoredDrive; fresh: boolean } | undefined> {
-  const drive = openDrive(path);
+  const drive = openDrive(path, { stats });
   const back = await takeBack(drive, base, index).catch(() => undefined);
   if (back === undefined) await drive.close().catch(() => {});
   return back;

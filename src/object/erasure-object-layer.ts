@@ -23,6 +23,7 @@ import type {
   CompleteMultipartOptions,
   CreateMultipartOptions,
   DeleteObjectResult,
+  DriveCallStats,
   DriveStatus,
   HealRun,
   HealRunOptions,
@@ -354,6 +355,13 @@ export class ErasureObjectLayer implements ObjectLayer {
 
   setScannerSettings(settings: ScannerSettings): void {
     this.scanner.setSettings(settings);
+  }
+
+  driveStats(): DriveCallStats[] {
+    return this.ctx.set.stats.map((stats, i) => ({
+      endpoint: this.endpoints[i] as string,
+      ...stats.snapshot(),
+    }));
   }
 
   healStatus(): HealStatus {

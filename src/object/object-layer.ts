@@ -1,8 +1,11 @@
 import type { Readable } from 'node:stream';
+import type { DriveStatsSnapshot } from '../drive/drive-stats.js';
 import type { ChecksumAlgorithm, ChecksumType } from '../util/checksum.js';
 import type { SizeOrShare } from '../util/setting-types.js';
 import type { ScannerSettings } from './scanner-settings.js';
 
+// So is the drive API vocabulary of the call counts.
+export type { DriveApi, DriveApiStats } from '../drive/drive-stats.js';
 // The checksum vocabulary belongs to util/ (hashers use it); the seam names it for its callers.
 export type { ChecksumAlgorithm, ChecksumType };
 
@@ -68,6 +71,8 @@ export interface ObjectLayer {
   // ---- the storage underneath, for the admin API and the instance manager ----
   /** Every drive of the deployment with its state and capacity, and the totals. */
   storageInfo(): Promise<StorageInfo>;
+  /** Each drive's calls, their time and errors since start (per slot, in set order). In memory, cheap. */
+  driveStats(): DriveCallStats[];
   /** What healing is doing: objects waiting, whether a sweep runs, what it has done. In memory, cheap. */
   healStatus(): HealStatus;
   /** What the scanner is doing and last found (usage, scrub, findings). In memory, cheap. */
@@ -159,6 +164,11 @@ export interface DriveStatus {
   /** Bytes of the filesystem the drive lives on; 0 when offline or unknown. */
   total: number;
   free: number;
+}
+
+/** One drive's call counts (drive-stats.ts), labelled with its endpoint. */
+export interface DriveCallStats extends DriveStatsSnapshot {
+  endpoint: string;
 }
 
 export interface StorageInfo {

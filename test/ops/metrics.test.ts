@@ -185,6 +185,25 @@ describe('metrics after real S3 requests', () => {
     assert.ok(sampleValue(m, 'process_open_fds') !== undefined);
   });
 
+  test("counts each drive's calls per drive API, their time and errors by kind, on the node path", async () => {
+    // A write commits on every drive: each has a WriteMetadata call since the previous scrape.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'drive-calls', Body: 'x' }));
+    const m = samples((await scrape(cairn, 'node', token)).text);
+    for (const drive of cairn.driveDirs) {
+      for (const api of ['storage.WriteMetadata', 'storage.ReadVersion', 'storage.CreateFile']) {
+        const calls = sampleValue(m, 'cairn_node_drive_requests_total', { drive, api }) ?? 0;
+        const seconds = sampleValue(m, 'cairn_node_drive_request_seconds_total', { drive, api }) ?? 0;
+        assert.ok(calls > 0, `${drive} ${api}: ${calls} calls`);
+        assert.ok(seconds > 0 && seconds < calls * 30, `${drive} ${api}: ${seconds} s`);
+      }
+      const latency =
+        sampleValue(m, 'minio_node_drive_latency_us', { drive, api: 'storage.WriteMetadata' }) ?? 0;
+      assert.ok(latency > 0 && latency < 30e6, `${drive}: ${latency} µs`);
+      for (const kind of ['timeout', 'ioerror', 'availability'])
+        assert.equal(sampleValue(m, `minio_node_drive_errors_${kind}`, { drive }), 0, `${drive} ${kind}`);
+    }
+  });
+
   test('reports host CPU load, memory and drives on the resource path', async () => {
     const m = samples((await scrape(cairn, 'resource', token)).text);
     assert.ok((sampleValue(m, 'minio_node_mem_total') ?? 0) > 0);

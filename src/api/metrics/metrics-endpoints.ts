@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ObjectLayer } from '../../object/object-layer.js';
+import { driveCallFamilies } from './drive-call-metrics.js';
 import { family, register, type ScrapedFamily } from './metric-family.js';
 import { processFamilies, resourceFamilies } from './process-metrics.js';
 import { bucketRequestFamilies, s3RequestFamilies } from './request-metrics.js';
@@ -60,7 +61,12 @@ export class MetricsEndpoints {
       ...scannerFamilies(() => objects.scanStatus()),
     );
     const capacity = driveCapacityFamilies(this.sampler);
-    this.add(['node'], ...capacity, ...nodeDriveFamilies(this.sampler));
+    this.add(
+      ['node'],
+      ...capacity,
+      ...nodeDriveFamilies(this.sampler),
+      ...driveCallFamilies(() => objects.driveStats()),
+    );
     this.add(['resource'], ...capacity, ...resourceFamilies());
     const reportedBuckets = async () => {
       const usage = await this.sampler.usage();
