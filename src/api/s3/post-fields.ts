@@ -10,8 +10,10 @@ import { requireOwnerEnforcedAcl } from './canned-acl.js';
 import { S3Error } from './errors.js';
 import type { FormFields } from './post-form.js';
 import {
+  asksUnsupportedFeature,
   isValidChecksumValue,
   MAX_USER_METADATA_BYTES,
+  requireStandardStorageClass,
   STORED_HEADERS,
   storedContentEncoding,
 } from './request-headers.js';
@@ -47,25 +49,15 @@ export function formMetadata(fields: FormFields): Record<string, string> {
  */
 export function rejectUnsupportedFields(fields: FormFields): void {
   for (const [name] of fields.entries()) {
-    if (
-      name.startsWith('x-amz-server-side-encryption') ||
-      name.startsWith('x-amz-object-lock-') ||
-      name === 'tagging' ||
-      name === 'x-amz-website-redirect-location'
-    ) {
+    if (asksUnsupportedFeature(name, 'tagging')) {
       throw new S3Error(
         'NotImplemented',
         'A form field you provided implies functionality that is not implemented.',
-        {
-          Header: name,
-        },
+        { Header: name },
       );
     }
   }
-  const storageClass = fields.value('x-amz-storage-class');
-  if (storageClass !== undefined && storageClass.trim() !== 'STANDARD') {
-    throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
-  }
+  requireStandardStorageClass(fields.value('x-amz-storage-class'));
   const acl = fields.value('acl')?.trim();
   if (acl === undefined || acl === '') return;
   requireOwnerEnforcedAcl(acl, 'acl');

@@ -197,17 +197,29 @@ export function payloadSize(ctx: S3Context, body: DecodedBody, max = MAX_PUT_SIZ
  */
 export function rejectUnsupportedHeaders(ctx: S3Context): void {
   for (const name of Object.keys(ctx.req.headers)) {
-    if (
-      name.startsWith('x-amz-server-side-encryption') ||
-      name.startsWith('x-amz-object-lock-') ||
-      name === 'x-amz-tagging' ||
-      name === 'x-amz-website-redirect-location'
-    ) {
+    if (asksUnsupportedFeature(name, 'x-amz-tagging')) {
       throw new S3Error('NotImplemented', undefined, { Header: name });
     }
   }
   requireOwnerOnlyAcl(ctx);
-  const storageClass = header(ctx, 'x-amz-storage-class');
+  requireStandardStorageClass(header(ctx, 'x-amz-storage-class'));
+}
+
+/**
+ * Whether a header (or a POST form field of the same name) asks for a feature Cairn does not have:
+ * encryption, object lock, tags (`tagging` names the tag header or field), a website redirect.
+ */
+export function asksUnsupportedFeature(name: string, tagging: string): boolean {
+  return (
+    name.startsWith('x-amz-server-side-encryption') ||
+    name.startsWith('x-amz-object-lock-') ||
+    name === tagging ||
+    name === 'x-amz-website-redirect-location'
+  );
+}
+
+/** InvalidStorageClass for any storage class but STANDARD (the only one there is). */
+export function requireStandardStorageClass(storageClass: string | undefined): void {
   if (storageClass !== undefined && storageClass.trim() !== 'STANDARD') {
     throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
   }
