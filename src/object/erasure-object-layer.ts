@@ -13,21 +13,26 @@ import { ObjectLayerError } from './errors.js';
 import { Healer } from './healer.js';
 import { objectKey, TABLES } from './index-keys.js';
 import { LayerContext, translateError } from './layer-context.js';
+import type {
+  BucketUsage,
+  DriveCallStats,
+  DriveStatus,
+  HealRun,
+  HealRunOptions,
+  HealStatus,
+  ScanStatus,
+  StorageInfo,
+  WriteLimitSettings,
+} from './layer-status.js';
 import { MAX_PUT_SIZE } from './limits.js';
 import { listObjects } from './listing.js';
 import { MultipartOps } from './multipart.js';
 import type {
   BucketConfigName,
   BucketInfo,
-  BucketUsage,
   CompleteMultipartOptions,
   CreateMultipartOptions,
   DeleteObjectResult,
-  DriveCallStats,
-  DriveStatus,
-  HealRun,
-  HealRunOptions,
-  HealStatus,
   ListObjectsOptions,
   ListObjectsResult,
   ListPartsOptions,
@@ -39,12 +44,9 @@ import type {
   ObjectReader,
   PartInfo,
   PutObjectOptions,
-  ScanStatus,
-  StorageInfo,
   UploadOptions,
   UploadPartOptions,
   VersionOptions,
-  WriteLimitSettings,
 } from './object-layer.js';
 import { checkVersion, ObjectReads } from './object-reads.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';

@@ -4,7 +4,7 @@
  * poll that comes after the end still gets the result.
  */
 import { randomUUID } from 'node:crypto';
-import type { HealRun, HealRunItem, HealRunOptions, HealRunState } from './object-layer.js';
+import type { HealRun, HealRunItem, HealRunOptions, HealRunState } from './layer-status.js';
 import { noFindings } from './scan-object.js';
 
 /** Damaged objects a run keeps for its status answer. */

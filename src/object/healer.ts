@@ -4,7 +4,7 @@ import { rebuildShards } from '../erasure/rebuild.js';
 import { verifyShards } from '../erasure/shard-check.js';
 import { keyOfObjectKey, objectKey, prefixEnd, TABLES } from './index-keys.js';
 import { bucketLockName, type LayerContext, objectLockName } from './layer-context.js';
-import type { HealStatus } from './object-layer.js';
+import type { HealStatus } from './layer-status.js';
 import { encodeRecord, type ObjectRecord } from './object-record.js';
 import { deleteVersionsData, dropVersionOps, putVersionOps } from './version-ops.js';
 

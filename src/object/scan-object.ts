@@ -8,7 +8,7 @@ import type { PerDrive } from '../erasure/erasure-set.js';
 import { checkShards } from '../erasure/shard-check.js';
 import type { LayerContext } from './layer-context.js';
 import { objectLockName } from './layer-context.js';
-import type { ScanFindings } from './object-layer.js';
+import type { ScanFindings } from './layer-status.js';
 import { decodeRecord, type ObjectRecord } from './object-record.js';
 import { pickVersion } from './version-pick.js';
 

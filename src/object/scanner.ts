@@ -12,7 +12,7 @@ import { ObjectLayerError } from './errors.js';
 import { HealRuns } from './heal-runs.js';
 import { keyOfObjectKey, objectKey, prefixEnd, TABLES } from './index-keys.js';
 import type { LayerContext } from './layer-context.js';
-import type { BucketUsage, HealRun, HealRunOptions, ScanPass, ScanStatus } from './object-layer.js';
+import type { BucketUsage, HealRun, HealRunOptions, ScanPass, ScanStatus } from './layer-status.js';
 import type { ObjectRecord } from './object-record.js';
 import { addFindings, anyFinding, noFindings, scanObject } from './scan-object.js';
 import { ScanPacer } from './scan-pacer.js';

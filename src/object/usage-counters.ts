@@ -5,7 +5,7 @@
  * the last save) and corrected by the scanner: a count of the bucket's index replaces them, plus
  * the changes committed to keys the count had already passed while it ran.
  */
-import type { BucketUsage } from './object-layer.js';
+import type { BucketUsage } from './layer-status.js';
 
 /** The system document the counters are saved in. */
 export const USAGE_DOCUMENT = 'scanner/usage';

@@ -8,7 +8,7 @@ import { formatByteSize } from '../util/byte-size.js';
 import { DriveSpace, STORAGE_FULL_MESSAGE } from './drive-space.js';
 import { ObjectLayerError } from './errors.js';
 import type { LayerContext } from './layer-context.js';
-import type { WriteLimitSettings } from './object-layer.js';
+import type { WriteLimitSettings } from './layer-status.js';
 import type { StoredBytes } from './stored-bytes.js';
 
 /** An admitted write's claim on the limits. */

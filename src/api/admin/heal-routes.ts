@@ -6,7 +6,7 @@
  * answers madmin's BgHealState with Cairn's heal and scanner status beside it. Both need
  * `admin:Heal`, as MinIO's do.
  */
-import type { HealRun } from '../../object/object-layer.js';
+import type { HealRun } from '../../object/layer-status.js';
 import { type AdminContext, type AdminRoute, isObject } from './admin-context.js';
 import { AdminError } from './admin-errors.js';
 

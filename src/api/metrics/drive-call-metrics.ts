@@ -6,7 +6,7 @@
  * are counters of our own: Prometheus rates them into a latency (MinIO's `minio_node_drive_latency_us`
  * is not exported: its abbreviated unit fails `promtool check metrics`).
  */
-import type { DriveCallStats } from '../../object/object-layer.js';
+import type { DriveCallStats } from '../../object/layer-status.js';
 import { family, type Sample, type ScrapedFamily } from './metric-family.js';
 
 type Read = () => DriveCallStats[];

@@ -3,7 +3,7 @@
  * long ago it last worked, from the object layer's scan status (in memory). MinIO's names where it
  * has them (`minio_node_scanner_objects_scanned`, `minio_usage_last_activity_nano_seconds`).
  */
-import type { ScanFindings, ScanStatus } from '../../object/object-layer.js';
+import type { ScanFindings, ScanStatus } from '../../object/layer-status.js';
 import { family, type Sample, type ScrapedFamily, single } from './metric-family.js';
 
 const FINDING_KINDS: readonly (keyof ScanFindings)[] = ['stale', 'missing', 'corrupt', 'dangling'];

@@ -4,7 +4,7 @@
  * (bucket path, and its sums on the cluster path), and healing. MinIO's names (cmd/metrics-v2.go).
  */
 import { writeQuorum } from '../../erasure/erasure-layout.js';
-import type { HealStatus, StorageInfo } from '../../object/object-layer.js';
+import type { HealStatus, StorageInfo } from '../../object/layer-status.js';
 import { family, type Sample, type ScrapedFamily, single } from './metric-family.js';
 import type { StorageSampler } from './storage-sampler.js';
 

@@ -4,7 +4,9 @@
  * index at most once per `ttlMs` (MinIO caches its metric groups for 10 s too). A read that fails
  * is not cached: the next scrape tries again.
  */
-import type { BucketUsage, ObjectLayer, StorageInfo } from '../../object/object-layer.js';
+
+import type { BucketUsage, StorageInfo } from '../../object/layer-status.js';
+import type { ObjectLayer } from '../../object/object-layer.js';
 
 /** MinIO's v2 metrics report at most this many buckets (by name order); so do these. */
 export const MAX_REPORTED_BUCKETS = 100;
