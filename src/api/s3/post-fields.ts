@@ -10,9 +10,10 @@ import { requireOwnerEnforcedAcl } from './canned-acl.js';
 import { S3Error } from './errors.js';
 import type { FormFields } from './post-form.js';
 import {
+  addUserMetadata,
   asksUnsupportedFeature,
+  checkUserMetadataSize,
   isValidChecksumValue,
-  MAX_USER_METADATA_BYTES,
   requireStandardStorageClass,
   STORED_HEADERS,
   storedContentEncoding,
@@ -28,17 +29,9 @@ export function formMetadata(fields: FormFields): Record<string, string> {
   }
   let userBytes = 0;
   for (const [name, field] of fields.entries()) {
-    if (!name.startsWith('x-amz-meta-')) continue;
-    const value = field.values.join(',');
-    metadata[name] = value;
-    userBytes += Buffer.byteLength(name.slice('x-amz-meta-'.length)) + Buffer.byteLength(value);
+    if (name.startsWith('x-amz-meta-')) userBytes += addUserMetadata(metadata, name, field.values.join(','));
   }
-  if (userBytes > MAX_USER_METADATA_BYTES) {
-    throw new S3Error('MetadataTooLarge', undefined, {
-      Size: String(userBytes),
-      MaxSizeAllowed: String(MAX_USER_METADATA_BYTES),
-    });
-  }
+  checkUserMetadataSize(userBytes);
   return metadata;
 }
 

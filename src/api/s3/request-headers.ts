@@ -46,17 +46,29 @@ export function storedMetadata(ctx: S3Context): Record<string, string> {
   let userBytes = 0;
   for (const [name, raw] of Object.entries(ctx.req.headers)) {
     if (!name.startsWith('x-amz-meta-') || raw === undefined) continue;
-    const value = Array.isArray(raw) ? raw.join(',') : raw;
-    metadata[name] = value;
-    userBytes += Buffer.byteLength(name.slice('x-amz-meta-'.length)) + Buffer.byteLength(value);
+    userBytes += addUserMetadata(metadata, name, Array.isArray(raw) ? raw.join(',') : raw);
   }
+  checkUserMetadataSize(userBytes);
+  return metadata;
+}
+
+/**
+ * Stores one `x-amz-meta-*` entry (from a header or a POST form field) and returns the bytes it
+ * counts toward S3's user-metadata limit: its name after the prefix, and its value.
+ */
+export function addUserMetadata(metadata: Record<string, string>, name: string, value: string): number {
+  metadata[name] = value;
+  return Buffer.byteLength(name.slice('x-amz-meta-'.length)) + Buffer.byteLength(value);
+}
+
+/** MetadataTooLarge when the user metadata passes S3's limit. */
+export function checkUserMetadataSize(userBytes: number): void {
   if (userBytes > MAX_USER_METADATA_BYTES) {
     throw new S3Error('MetadataTooLarge', undefined, {
       Size: String(userBytes),
       MaxSizeAllowed: String(MAX_USER_METADATA_BYTES),
     });
   }
-  return metadata;
 }
 
 /** Decoded Content-MD5, or undefined when absent; InvalidDigest when it is not base64 of 16 bytes. */
